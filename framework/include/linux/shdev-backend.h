@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared platform devices: backend API.
+ *
+ * A backend moves a device's resources (MMIO ranges, interrupts) between
+ * Linux and a peer, the VM that takes the device.  It is the only part of
+ * shdev that knows a hypervisor.  Drivers use <linux/shdev.h> instead.
+ */
+#ifndef __LINUX_SHDEV_BACKEND_H
+#define __LINUX_SHDEV_BACKEND_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct dentry;
+struct module;
+struct resource;
+struct shdev;
+struct shdev_peer;
+
+/**
+ * struct shdev_backend_ops - what a backend does for the core
+ * @release: give every resource of @sd to @peer.  All or nothing: on error
+ *	the backend has undone what it did and Linux still owns every
+ *	resource.  May sleep.
+ * @reclaim: take every resource of @sd back from @peer.  All or nothing,
+ *	and safe to call again after a failure.  Also called after the peer
+ *	died.  May sleep.
+ *
+ * Both are called with the device's transfer lock held, never twice at
+ * once for one device.  A return value other than 0 is a failure.
+ */
+struct shdev_backend_ops {
+	int (*release)(struct shdev_peer *peer, struct shdev *sd);
+	int (*reclaim)(struct shdev_peer *peer, struct shdev *sd);
+};
+
+/**
+ * struct shdev_backend - a registered backend
+ * @name: unique name, e.g. "sim"
+ * @ops: the backend's operations
+ * @owner: module that provides @ops; pinned while one of its peers holds
+ *	a device
+ * @node: private to the core
+ */
+struct shdev_backend {
+	const char *name;
+	const struct shdev_backend_ops *ops;
+	struct module *owner;
+	struct list_head node;
+};
+
+/**
+ * struct shdev_peer - a VM that can take devices
+ * @name: unique name, written to a device's ``ownership`` attribute to
+ *	give it the device; lower case letters, digits, '-' and '_', at most
+ *	%SHDEV_NAME_MAX characters, and none of the state names
+ * @backend: backend that reaches this peer
+ * @id: backend-specific identifier (a VMID, a partition ID)
+ * @untrusted: the peer must not see data Linux left in a device:
+ *	devices given to it are sanitized, and devices without a
+ *	&shdev_ops.sanitize callback cannot be given to it
+ * @node: private to the core
+ */
+struct shdev_peer {
+	const char *name;
+	struct shdev_backend *backend;
+	u64 id;
+	bool untrusted;
+	struct list_head node;
+};
+
+#define SHDEV_NAME_MAX	32
+
+int shdev_backend_register(struct shdev_backend *backend);
+void shdev_backend_unregister(struct shdev_backend *backend);
+
+int shdev_peer_register(struct shdev_peer *peer);
+void shdev_peer_unregister(struct shdev_peer *peer);
+void shdev_peer_died(struct shdev_peer *peer);
+
+struct dentry *shdev_debugfs_dir(void);
+
+unsigned int shdev_num_resources(const struct shdev *sd);
+const struct resource *shdev_get_resource(const struct shdev *sd,
+					  unsigned int index);
+
+#endif /* __LINUX_SHDEV_BACKEND_H */

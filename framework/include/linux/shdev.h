@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared platform devices: runtime ownership transfer between VMs.
+ *
+ * Driver-side API.  A platform driver registers its device with
+ * devm_shdev_register() and keeps its binding while the device is handed
+ * to another VM (a peer) and taken back.  Backends, which perform the
+ * actual transfer, use <linux/shdev-backend.h>.
+ */
+#ifndef __LINUX_SHDEV_H
+#define __LINUX_SHDEV_H
+
+#include <linux/types.h>
+
+struct platform_device;
+struct shdev;
+struct shdev_peer;
+
+/**
+ * enum shdev_state - who owns a shared device
+ * @SHDEV_LOCAL: Linux owns the device; the gate is open.
+ * @SHDEV_RELEASING: a release to a peer is in flight.
+ * @SHDEV_REMOTE: a peer owns the device; the gate is closed.
+ * @SHDEV_RECLAIMING: a reclaim from the peer is in flight.
+ * @SHDEV_LOST: a reclaim failed; the gate stays closed and the device is
+ *	not used until a later reclaim succeeds.
+ */
+enum shdev_state {
+	SHDEV_LOCAL,
+	SHDEV_RELEASING,
+	SHDEV_REMOTE,
+	SHDEV_RECLAIMING,
+	SHDEV_LOST,
+};
+
+/**
+ * struct shdev_ops - driver callbacks for a shared device
+ * @quiesce: stop using the hardware: disable its interrupts, flush work,
+ *	stop DMA.  Keep it powered and keep its software state.  Called with
+ *	the gate already closed.  On error the device must be left working as
+ *	before the call; the release is then undone.  Required.
+ * @resume: take the hardware back after a reclaim, or after a failed
+ *	release: re-program it from software state and re-enable its
+ *	interrupts.  The peer may have changed any register.  Required.
+ * @sanitize: optional.  Bring the hardware to a state that shows no data
+ *	of the previous owner and that @resume can start from (typically a
+ *	reset).  Runs after @quiesce when the peer is untrusted and before
+ *	@resume when the peer died or is untrusted.
+ * @validate: optional.  Check, after a reclaim and before @resume, that
+ *	the hardware given back is the expected device in a usable state.  An
+ *	error leaves the device %SHDEV_LOST.
+ *
+ * The callbacks run in process context, serialized with every other
+ * transfer of the device, with the gate closed: they access the hardware
+ * directly and must not call shdev_enter().
+ */
+struct shdev_ops {
+	int (*quiesce)(struct shdev *sd);
+	int (*resume)(struct shdev *sd);
+	int (*sanitize)(struct shdev *sd);
+	int (*validate)(struct shdev *sd);
+};
+
+struct shdev *devm_shdev_register(struct platform_device *pdev,
+				  const struct shdev_ops *ops, void *priv);
+
+void *shdev_get_drvdata(const struct shdev *sd);
+struct device *shdev_dev(const struct shdev *sd);
+enum shdev_state shdev_get_state(const struct shdev *sd);
+bool shdev_is_local(const struct shdev *sd);
+const char *shdev_state_name(enum shdev_state state);
+
+bool shdev_enter(struct shdev *sd, int *idx);
+void shdev_exit(struct shdev *sd, int idx);
+
+struct shdev_peer *shdev_peer_find(const char *name);
+int shdev_release(struct shdev *sd, struct shdev_peer *peer);
+int shdev_reclaim(struct shdev *sd);
+
+#endif /* __LINUX_SHDEV_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shdev simulated backend: knobs for tests.  Administrators use the same
+ * knobs in debugfs, under shdev/sim/.
+ */
+#ifndef __SHDEV_SIM_H
+#define __SHDEV_SIM_H
+
+#include <linux/types.h>
+
+struct shdev;
+struct shdev_backend;
+struct shdev_peer;
+
+/**
+ * struct shdev_sim_faults - faults the simulated backend injects
+ * @fail_release_at: fail a release when moving the device's resource
+ *	number @fail_release_at (counted from 1); 0 for never
+ * @fail_reclaim_at: the same for a reclaim
+ * @delay_us: sleep this long in every release and reclaim
+ */
+struct shdev_sim_faults {
+	u32 fail_release_at;
+	u32 fail_reclaim_at;
+	u32 delay_us;
+};
+
+struct shdev_backend *shdev_sim_backend(void);
+void shdev_sim_set_faults(const struct shdev_sim_faults *faults);
+unsigned int shdev_sim_held(const struct shdev_peer *peer,
+			    const struct shdev *sd);
+u64 shdev_sim_calls(void);
+
+#endif /* __SHDEV_SIM_H */

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shdev simulated backend.
+ *
+ * Moves nothing: it records, resource by resource, which peer holds what,
+ * so that tests can check that a device was handed over whole and taken
+ * back whole.  Faults are injected through debugfs (shdev/sim/):
+ *
+ *   fail_release_at, fail_reclaim_at  fail when moving resource N (from 1)
+ *   delay_us                          sleep in every release and reclaim
+ *   kill                              write a peer's name: the peer dies
+ *   grants                            read: who holds which resource
+ *
+ * Peers come from the "peers" parameter: comma-separated names, each
+ * optionally suffixed ":untrusted".
+ */
+
+#define pr_fmt(fmt) "shdev-sim: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/ioport.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/shdev.h>
+#include <linux/shdev-backend.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "shdev-sim.h"
+
+static char *peers = "vm1,vm2:untrusted";
+module_param(peers, charp, 0444);
+MODULE_PARM_DESC(peers, "peers to register: name[:untrusted],...");
+
+struct sim_grant {
+	const struct shdev_peer *peer;
+	const struct shdev *sd;
+	unsigned int index;
+	struct list_head node;
+};
+
+struct sim_peer {
+	struct shdev_peer peer;
+	char name[SHDEV_NAME_MAX + 1];
+	struct list_head node;
+};
+
+static DEFINE_MUTEX(sim_lock);
+static LIST_HEAD(sim_grants);
+static LIST_HEAD(sim_peers);
+static struct shdev_sim_faults sim_faults;
+static u64 sim_calls;
+static struct dentry *sim_debugfs;
+
+static void sim_take(const struct shdev *sd, unsigned int from,
+		     unsigned int to)
+{
+	struct sim_grant *g, *tmp;
+
+	list_for_each_entry_safe(g, tmp, &sim_grants, node) {
+		if (g->sd != sd || g->index < from || g->index >= to)
+			continue;
+		list_del(&g->node);
+		kfree(g);
+	}
+}
+
+static int sim_give(const struct shdev_peer *peer, const struct shdev *sd,
+		    unsigned int from, unsigned int to)
+{
+	unsigned int i;
+
+	for (i = from; i < to; i++) {
+		struct sim_grant *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+		if (!g) {
+			sim_take(sd, from, i);
+			return -ENOMEM;
+		}
+		g->peer = peer;
+		g->sd = sd;
+		g->index = i;
+		list_add_tail(&g->node, &sim_grants);
+	}
+	return 0;
+}
+
+static unsigned int sim_count(const struct shdev_peer *peer,
+			      const struct shdev *sd)
+{
+	struct sim_grant *g;
+	unsigned int n = 0;
+
+	list_for_each_entry(g, &sim_grants, node)
+		n += (!peer || g->peer == peer) && (!sd || g->sd == sd);
+	return n;
+}
+
+static void sim_enter(void)
+{
+	u32 delay;
+
+	mutex_lock(&sim_lock);
+	sim_calls++;
+	delay = sim_faults.delay_us;
+	mutex_unlock(&sim_lock);
+	if (delay)
+		fsleep(delay);
+}
+
+static int sim_release(struct shdev_peer *peer, struct shdev *sd)
+{
+	unsigned int n = shdev_num_resources(sd);
+	unsigned int fail;
+	int ret;
+
+	sim_enter();
+	mutex_lock(&sim_lock);
+	if (sim_count(NULL, sd)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	fail = sim_faults.fail_release_at;
+	if (fail && fail <= n) {
+		/* Move the resources before the failing one, then undo. */
+		ret = sim_give(peer, sd, 0, fail - 1);
+		if (!ret)
+			sim_take(sd, 0, fail - 1);
+		ret = -EIO;
+		goto out;
+	}
+	ret = sim_give(peer, sd, 0, n);
+out:
+	mutex_unlock(&sim_lock);
+	return ret;
+}
+
+static int sim_reclaim(struct shdev_peer *peer, struct shdev *sd)
+{
+	unsigned int n = shdev_num_resources(sd);
+	unsigned int fail;
+	int ret = 0;
+
+	sim_enter();
+	mutex_lock(&sim_lock);
+	if (sim_count(NULL, sd) != sim_count(peer, sd)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	fail = sim_faults.fail_reclaim_at;
+	if (fail && fail <= n) {
+		ret = -EIO;
+		goto out;
+	}
+	sim_take(sd, 0, n);
+out:
+	mutex_unlock(&sim_lock);
+	return ret;
+}
+
+static const struct shdev_backend_ops sim_ops = {
+	.release = sim_release,
+	.reclaim = sim_reclaim,
+};
+
+static struct shdev_backend sim_backend = {
+	.name = "sim",
+	.ops = &sim_ops,
+	.owner = THIS_MODULE,
+};
+
+/**
+ * shdev_sim_backend() - the simulated backend, for tests' own peers
+ *
+ * Return: the registered backend.
+ */
+struct shdev_backend *shdev_sim_backend(void)
+{
+	return &sim_backend;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_backend);
+
+/**
+ * shdev_sim_set_faults() - set the faults to inject
+ * @faults: the new settings; all zero for none
+ */
+void shdev_sim_set_faults(const struct shdev_sim_faults *faults)
+{
+	mutex_lock(&sim_lock);
+	sim_faults = *faults;
+	mutex_unlock(&sim_lock);
+}
+EXPORT_SYMBOL_GPL(shdev_sim_set_faults);
+
+/**
+ * shdev_sim_held() - how many of a device's resources a peer holds
+ * @peer: the peer, or NULL for any peer
+ * @sd: the device, or NULL for any device
+ *
+ * Return: the number of resources of @sd granted to @peer.
+ */
+unsigned int shdev_sim_held(const struct shdev_peer *peer,
+			    const struct shdev *sd)
+{
+	unsigned int n;
+
+	mutex_lock(&sim_lock);
+	n = sim_count(peer, sd);
+	mutex_unlock(&sim_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_held);
+
+/**
+ * shdev_sim_calls() - number of release and reclaim calls so far
+ *
+ * Return: the count, for tests that check the backend was (not) called.
+ */
+u64 shdev_sim_calls(void)
+{
+	u64 n;
+
+	mutex_lock(&sim_lock);
+	n = sim_calls;
+	mutex_unlock(&sim_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_calls);
+
+static ssize_t sim_kill_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	char name[SHDEV_NAME_MAX + 2];
+	struct shdev_peer *peer;
+	struct sim_peer *sp;
+	bool ours = false;
+
+	if (!count || count >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, count))
+		return -EFAULT;
+	name[count] = '\0';
+	strim(name);
+
+	peer = shdev_peer_find(name);
+	mutex_lock(&sim_lock);
+	list_for_each_entry(sp, &sim_peers, node)
+		ours |= peer == &sp->peer;
+	mutex_unlock(&sim_lock);
+	if (!ours)
+		return -EINVAL;
+
+	pr_info("peer %s dies\n", peer->name);
+	shdev_peer_died(peer);
+	return count;
+}
+
+static const struct file_operations sim_kill_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sim_kill_write,
+};
+
+static int sim_grants_show(struct seq_file *s, void *unused)
+{
+	struct sim_grant *g;
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(g, &sim_grants, node)
+		seq_printf(s, "%s %s %pR\n", g->peer->name,
+			   dev_name(shdev_dev(g->sd)),
+			   shdev_get_resource(g->sd, g->index));
+	mutex_unlock(&sim_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_grants);
+
+static void sim_remove_peers(void)
+{
+	struct sim_peer *sp, *tmp;
+
+	list_for_each_entry_safe(sp, tmp, &sim_peers, node) {
+		shdev_peer_unregister(&sp->peer);
+		list_del(&sp->node);
+		kfree(sp);
+	}
+}
+
+static int sim_add_peers(void)
+{
+	char *list, *cur, *tok;
+	int ret = 0;
+
+	list = kstrdup(peers, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+
+	cur = list;
+	while ((tok = strsep(&cur, ",")) && !ret) {
+		char *flag = strchr(tok, ':');
+		struct sim_peer *sp;
+
+		if (!*tok)
+			continue;
+		if (flag)
+			*flag++ = '\0';
+		if (flag && strcmp(flag, "untrusted")) {
+			pr_err("peer %s: unknown flag %s\n", tok, flag);
+			ret = -EINVAL;
+			break;
+		}
+		sp = kzalloc(sizeof(*sp), GFP_KERNEL);
+		if (!sp) {
+			ret = -ENOMEM;
+			break;
+		}
+		strscpy(sp->name, tok);
+		sp->peer.name = sp->name;
+		sp->peer.backend = &sim_backend;
+		sp->peer.untrusted = !!flag;
+		ret = shdev_peer_register(&sp->peer);
+		if (ret) {
+			pr_err("peer %s: %d\n", tok, ret);
+			kfree(sp);
+			break;
+		}
+		list_add_tail(&sp->node, &sim_peers);
+	}
+	kfree(list);
+	return ret;
+}
+
+static int __init sim_init(void)
+{
+	int ret;
+
+	ret = shdev_backend_register(&sim_backend);
+	if (ret)
+		return ret;
+	ret = sim_add_peers();
+	if (ret) {
+		sim_remove_peers();
+		shdev_backend_unregister(&sim_backend);
+		return ret;
+	}
+
+	sim_debugfs = debugfs_create_dir("sim", shdev_debugfs_dir());
+	debugfs_create_u32("fail_release_at", 0600, sim_debugfs,
+			   &sim_faults.fail_release_at);
+	debugfs_create_u32("fail_reclaim_at", 0600, sim_debugfs,
+			   &sim_faults.fail_reclaim_at);
+	debugfs_create_u32("delay_us", 0600, sim_debugfs, &sim_faults.delay_us);
+	debugfs_create_file("kill", 0200, sim_debugfs, NULL, &sim_kill_fops);
+	debugfs_create_file("grants", 0400, sim_debugfs, NULL,
+			    &sim_grants_fops);
+	return 0;
+}
+module_init(sim_init);
+
+static void __exit sim_exit(void)
+{
+	debugfs_remove_recursive(sim_debugfs);
+	sim_remove_peers();
+	shdev_backend_unregister(&sim_backend);
+}
+module_exit(sim_exit);
+
+MODULE_DESCRIPTION("shdev simulated backend");
+MODULE_LICENSE("GPL");
