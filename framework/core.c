@@ -15,6 +15,7 @@
 
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/ktime.h>
@@ -47,9 +48,13 @@ struct shdev {
 	struct srcu_struct srcu;
 	bool away;
 
+	/* What ownership_show() reports; written under both locks. */
+	spinlock_t state_lock;
+	enum shdev_state state;		/* also read with READ_ONCE() */
+	char owner[SHDEV_NAME_MAX + 1];	/* the peer's name while away */
+
 	/* Serializes transfers; protects every field below. */
 	struct mutex lock;
-	enum shdev_state state;		/* also read locklessly */
 	struct shdev_peer *peer;	/* holder, unless done == 0 */
 	unsigned int done;		/* steps whose forward half holds */
 	bool left;			/* the peer has had the resources */
@@ -159,7 +164,8 @@ EXPORT_SYMBOL_GPL(shdev_is_local);
  * Opens a section during which the device cannot leave Linux: a release
  * waits, after closing the gate, for every section in flight.  Sections are
  * short, may be taken from any context but NMI, and nest.  Every successful
- * call must be paired with shdev_exit(); a failed one must not.
+ * call must be paired with shdev_exit(); a failed one must not.  Lockdep
+ * reports a section left open.
  *
  * Return: true if the device is local and the section entered, false if
  * the device is away (or leaving) and the hardware must not be touched.
@@ -171,6 +177,11 @@ bool shdev_enter(struct shdev *sd, int *idx)
 		srcu_read_unlock(&sd->srcu, *idx);
 		return false;
 	}
+	/*
+	 * Sparse cannot follow a section opened on one condition across
+	 * functions; lockdep, through the SRCU read lock, checks the pairing.
+	 */
+	__release(&sd->srcu);
 	return true;
 }
 EXPORT_SYMBOL_GPL(shdev_enter);
@@ -182,6 +193,7 @@ EXPORT_SYMBOL_GPL(shdev_enter);
  */
 void shdev_exit(struct shdev *sd, int idx)
 {
+	__acquire(&sd->srcu);
 	srcu_read_unlock(&sd->srcu, idx);
 }
 EXPORT_SYMBOL_GPL(shdev_exit);
@@ -364,16 +376,18 @@ static const struct shdev_step shdev_steps[] = {
 
 #define SHDEV_NR_STEPS	ARRAY_SIZE(shdev_steps)
 
-static int shdev_run_step(struct shdev *sd, int (*fn)(struct shdev *sd),
-			  const char *name)
+static int shdev_run_step(struct shdev *sd, const struct shdev_step *step,
+			  bool reclaim)
 {
+	int (*fn)(struct shdev *sd) = reclaim ? step->reclaim : step->release;
 	ktime_t start = ktime_get();
 	int ret;
 
 	if (!fn)
 		return 0;
 	ret = fn(sd);
-	trace_shdev_step(&sd->pdev->dev, name, ret,
+	trace_shdev_step(&sd->pdev->dev, step->name,
+			 reclaim ? "reclaim" : "release", ret,
 			 ktime_to_ns(ktime_sub(ktime_get(), start)));
 	return ret;
 }
@@ -386,7 +400,7 @@ static int shdev_unwind(struct shdev *sd)
 	while (sd->done) {
 		const struct shdev_step *step = &shdev_steps[sd->done - 1];
 
-		ret = shdev_run_step(sd, step->reclaim, step->name);
+		ret = shdev_run_step(sd, step, true);
 		if (ret) {
 			dev_err(&sd->pdev->dev, "reclaim step %s failed: %d\n",
 				step->name, ret);
@@ -418,9 +432,12 @@ static void shdev_notify(struct shdev *sd)
 
 static void shdev_set_state(struct shdev *sd, enum shdev_state state)
 {
-	WRITE_ONCE(sd->state, state);
 	if (state == SHDEV_LOCAL)
 		sd->peer = NULL;
+	spin_lock(&sd->state_lock);
+	WRITE_ONCE(sd->state, state);
+	strscpy(sd->owner, sd->peer ? sd->peer->name : "");
+	spin_unlock(&sd->state_lock);
 }
 
 static void shdev_account(struct shdev *sd, const char *op, int ret,
@@ -468,6 +485,50 @@ static int __shdev_reclaim(struct shdev *sd)
 	return ret;
 }
 
+/* Release with sd->lock held. */
+static int __shdev_release(struct shdev *sd, struct shdev_peer *peer)
+{
+	struct device *dev = &sd->pdev->dev;
+	ktime_t start = ktime_get();
+	int ret = 0;
+
+	if (sd->state != SHDEV_LOCAL)
+		return sd->state == SHDEV_REMOTE && sd->peer == peer ? 0 : -EBUSY;
+	if (!shdev_peer_registered(peer))
+		return -EINVAL;
+	if (peer->untrusted && !sd->ops->sanitize) {
+		dev_err(dev, "no sanitize callback: cannot go to untrusted peer %s\n",
+			peer->name);
+		return -EPERM;
+	}
+
+	trace_shdev_transfer_start(dev, "release", peer->name);
+	sd->peer = peer;
+	shdev_set_state(sd, SHDEV_RELEASING);
+	while (sd->done < SHDEV_NR_STEPS) {
+		const struct shdev_step *step = &shdev_steps[sd->done];
+
+		ret = shdev_run_step(sd, step, false);
+		if (ret) {
+			dev_err(dev, "release to %s failed at %s: %d\n",
+				peer->name, step->name, ret);
+			break;
+		}
+		sd->done++;
+	}
+
+	if (ret) {
+		/* Undo; if that fails too the device is lost, not local. */
+		shdev_set_state(sd, shdev_unwind(sd) ? SHDEV_LOST : SHDEV_LOCAL);
+	} else {
+		shdev_set_state(sd, SHDEV_REMOTE);
+	}
+	shdev_account(sd, "release", ret, start, &sd->stats.releases);
+	if (!ret || sd->state == SHDEV_LOST)
+		shdev_notify(sd);
+	return ret;
+}
+
 /**
  * shdev_release() - give a device to a peer
  * @sd: the shared device
@@ -488,54 +549,11 @@ static int __shdev_reclaim(struct shdev *sd)
  */
 int shdev_release(struct shdev *sd, struct shdev_peer *peer)
 {
-	struct device *dev = &sd->pdev->dev;
-	ktime_t start = ktime_get();
-	int ret = 0;
+	int ret;
 
 	if (!mutex_trylock(&sd->lock))
 		return -EBUSY;
-
-	if (sd->state != SHDEV_LOCAL) {
-		if (sd->state != SHDEV_REMOTE || sd->peer != peer)
-			ret = -EBUSY;
-		goto unlock;
-	}
-	if (!shdev_peer_registered(peer)) {
-		ret = -EINVAL;
-		goto unlock;
-	}
-	if (peer->untrusted && !sd->ops->sanitize) {
-		dev_err(dev, "no sanitize callback: cannot go to untrusted peer %s\n",
-			peer->name);
-		ret = -EPERM;
-		goto unlock;
-	}
-
-	trace_shdev_transfer_start(dev, "release", peer->name);
-	sd->peer = peer;
-	shdev_set_state(sd, SHDEV_RELEASING);
-	while (sd->done < SHDEV_NR_STEPS) {
-		const struct shdev_step *step = &shdev_steps[sd->done];
-
-		ret = shdev_run_step(sd, step->release, step->name);
-		if (ret) {
-			dev_err(dev, "release to %s failed at %s: %d\n",
-				peer->name, step->name, ret);
-			break;
-		}
-		sd->done++;
-	}
-
-	if (ret) {
-		/* Undo; if that fails too the device is lost, not local. */
-		shdev_set_state(sd, shdev_unwind(sd) ? SHDEV_LOST : SHDEV_LOCAL);
-	} else {
-		shdev_set_state(sd, SHDEV_REMOTE);
-	}
-	shdev_account(sd, "release", ret, start, &sd->stats.releases);
-	if (!ret || sd->state == SHDEV_LOST)
-		shdev_notify(sd);
-unlock:
+	ret = __shdev_release(sd, peer);
 	mutex_unlock(&sd->lock);
 	return ret;
 }
@@ -621,15 +639,16 @@ static ssize_t ownership_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct shdev *sd = container_of(attr, struct shdev, attr);
-	const char *owner;
+	ssize_t len;
 
-	mutex_lock(&sd->lock);
+	/* Never waits for a transfer: it shows releasing and reclaiming. */
+	spin_lock(&sd->state_lock);
 	if (sd->state == SHDEV_REMOTE)
-		owner = sd->peer->name;
+		len = sysfs_emit(buf, "%s\n", sd->owner);
 	else
-		owner = shdev_state_name(sd->state);
-	mutex_unlock(&sd->lock);
-	return sysfs_emit(buf, "%s\n", owner);
+		len = sysfs_emit(buf, "%s\n", shdev_state_name(sd->state));
+	spin_unlock(&sd->state_lock);
+	return len;
 }
 
 static ssize_t ownership_store(struct device *dev,
@@ -637,6 +656,7 @@ static ssize_t ownership_store(struct device *dev,
 			       const char *buf, size_t count)
 {
 	struct shdev *sd = container_of(attr, struct shdev, attr);
+	struct shdev_peer *peer;
 	size_t len = count;
 	int ret;
 
@@ -644,25 +664,36 @@ static ssize_t ownership_store(struct device *dev,
 	if (len && buf[len - 1] == '\n')
 		len--;
 
+	if (len == strlen("local") && !memcmp(buf, "local", len)) {
+		peer = NULL;
+	} else {
+		peer = shdev_peer_lookup(buf, len);
+		if (!peer)
+			return -EINVAL;
+	}
+
+	if (!mutex_trylock(&sd->lock))
+		return -EBUSY;
 	/*
 	 * Exclude driver unbind, which removes this attribute and so waits
 	 * for us while holding the device lock: trylock and let the write be
 	 * restarted, as the "online" attribute does.
 	 */
-	if (!device_trylock(dev))
+	if (!device_trylock(dev)) {
+		mutex_unlock(&sd->lock);
+		usleep_range(1000, 5000);
 		return restart_syscall();
-
-	if (!dev->driver) {
-		ret = -ENODEV;
-	} else if (len == strlen("local") && !memcmp(buf, "local", len)) {
-		ret = shdev_reclaim(sd);
-	} else {
-		struct shdev_peer *peer = shdev_peer_lookup(buf, len);
-
-		ret = peer ? shdev_release(sd, peer) : -EINVAL;
 	}
 
+	if (!dev->driver)
+		ret = -ENODEV;
+	else if (peer)
+		ret = __shdev_release(sd, peer);
+	else
+		ret = __shdev_reclaim(sd);
+
 	device_unlock(dev);
+	mutex_unlock(&sd->lock);
 	return ret ? ret : count;
 }
 
@@ -704,13 +735,20 @@ static void shdev_unregister(void *data)
 	ret = __shdev_reclaim(sd);
 	if (ret) {
 		/*
+		 * The driver is going: finish without its callbacks.  That
+		 * only fails if the backend could not take the device back.
+		 */
+		sd->orphan = true;
+		ret = __shdev_reclaim(sd);
+	}
+	if (ret) {
+		/*
 		 * The peer keeps the device and Linux must not believe
 		 * otherwise: keep power and the record, so that the peer's
 		 * death or a later unregistration of the peer takes it back.
 		 */
 		dev_crit(dev, "driver unbound while peer %s holds the device: %d; keeping it with the peer\n",
 			 sd->peer->name, ret);
-		sd->orphan = true;
 	}
 	mutex_unlock(&sd->lock);
 	if (ret)
@@ -757,6 +795,7 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 		return ERR_PTR(ret);
 	}
 	mutex_init(&sd->lock);
+	spin_lock_init(&sd->state_lock);
 	sd->pdev = pdev;
 	sd->ops = ops;
 	sd->priv = priv;
@@ -901,10 +940,12 @@ EXPORT_SYMBOL_GPL(shdev_peer_register);
  * registered and may take devices again (a restarted VM).
  *
  * Context: process context; returns when every reclaim has run.
+ * Return: the number of devices @peer still holds (whose reclaim failed).
  */
-void shdev_peer_died(struct shdev_peer *peer)
+unsigned int shdev_peer_died(struct shdev_peer *peer)
 {
 	struct shdev *sd, *tmp;
+	unsigned int held = 0;
 
 	mutex_lock(&shdev_devices_lock);
 	list_for_each_entry_safe(sd, tmp, &shdev_devices, node) {
@@ -914,9 +955,12 @@ void shdev_peer_died(struct shdev_peer *peer)
 		if (sd->state != SHDEV_LOCAL && sd->peer == peer) {
 			dev_warn(&sd->pdev->dev, "peer %s died; reclaiming\n",
 				 peer->name);
-			sd->tainted = true;
+			/* Sanitize only if the peer had the device. */
+			if (sd->done == SHDEV_NR_STEPS)
+				sd->tainted = true;
 			__shdev_reclaim(sd);
 		}
+		held += sd->state != SHDEV_LOCAL && sd->peer == peer;
 		freed = sd->orphan && sd->state == SHDEV_LOCAL;
 		mutex_unlock(&sd->lock);
 		if (freed) {
@@ -925,6 +969,7 @@ void shdev_peer_died(struct shdev_peer *peer)
 		}
 	}
 	mutex_unlock(&shdev_devices_lock);
+	return held;
 }
 EXPORT_SYMBOL_GPL(shdev_peer_died);
 
@@ -932,17 +977,25 @@ EXPORT_SYMBOL_GPL(shdev_peer_died);
  * shdev_peer_unregister() - remove a peer
  * @peer: the peer
  *
- * New transfers to @peer are refused from now on; devices it holds are
- * reclaimed as after its death.
+ * Devices @peer holds are reclaimed as after its death.  If that fails for
+ * one of them the peer stays registered, since it still holds a device,
+ * and may be unregistered again later.
  *
  * Context: process context.
+ * Return: 0 when the peer is gone, -EBUSY when it still holds a device.
  */
-void shdev_peer_unregister(struct shdev_peer *peer)
+int shdev_peer_unregister(struct shdev_peer *peer)
 {
 	mutex_lock(&shdev_peers_lock);
 	list_del(&peer->node);
 	mutex_unlock(&shdev_peers_lock);
-	shdev_peer_died(peer);
+	if (!shdev_peer_died(peer))
+		return 0;
+
+	mutex_lock(&shdev_peers_lock);
+	list_add_tail(&peer->node, &shdev_peers);
+	mutex_unlock(&shdev_peers_lock);
+	return -EBUSY;
 }
 EXPORT_SYMBOL_GPL(shdev_peer_unregister);
 

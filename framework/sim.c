@@ -283,8 +283,9 @@ static void sim_remove_peers(void)
 {
 	struct sim_peer *sp, *tmp;
 
+	/* The module is pinned while a peer holds a device: none does. */
 	list_for_each_entry_safe(sp, tmp, &sim_peers, node) {
-		shdev_peer_unregister(&sp->peer);
+		WARN_ON(shdev_peer_unregister(&sp->peer));
 		list_del(&sp->node);
 		kfree(sp);
 	}
@@ -318,7 +319,12 @@ static int sim_add_peers(void)
 			ret = -ENOMEM;
 			break;
 		}
-		strscpy(sp->name, tok);
+		if (strscpy(sp->name, tok) < 0) {
+			pr_err("peer %s: name too long\n", tok);
+			kfree(sp);
+			ret = -EINVAL;
+			break;
+		}
 		sp->peer.name = sp->name;
 		sp->peer.backend = &sim_backend;
 		sp->peer.untrusted = !!flag;

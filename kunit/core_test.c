@@ -47,6 +47,8 @@ struct kt_dev {
 	int fail_resume;
 	int fail_sanitize;
 	int fail_validate;
+	struct completion *hold_quiesce; /* quiesce waits for it */
+	struct completion *hold_resume;	/* resume waits for it */
 	bool minimal;		/* only quiesce and resume */
 	bool map_mmio;		/* ioremap the fake MMIO region */
 	void __iomem *regs;
@@ -107,6 +109,8 @@ static int kt_quiesce(struct shdev *sd)
 	struct kt_dev *kt = shdev_get_drvdata(sd);
 
 	kt_log(kt, "quiesce");
+	if (kt->hold_quiesce)
+		wait_for_completion(kt->hold_quiesce);
 	if (kt->regs)
 		writel(0, kt->regs);
 	return kt->fail_quiesce;
@@ -117,6 +121,8 @@ static int kt_resume(struct shdev *sd)
 	struct kt_dev *kt = shdev_get_drvdata(sd);
 
 	kt_log(kt, "resume");
+	if (kt->hold_resume)
+		wait_for_completion(kt->hold_resume);
 	if (kt->regs)
 		writel(1, kt->regs);
 	return kt->fail_resume;
@@ -631,6 +637,23 @@ static void shdev_test_unbind_reclaims(struct kunit *test)
 	kt_expect_local(test, kt);
 }
 
+/* The peer gave the device back but the driver failed to resume it. */
+static void shdev_test_unbind_resume_fails(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	unsigned int devices = shdev_nr_devices();
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt->fail_resume = -EIO;
+	device_release_driver(&kt->pdev->dev);
+	kt->fail_resume = 0;
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,resume");
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
+	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices - 1);
+	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
+	kt_expect_local(test, kt);
+}
+
 /*
  * Unbind while the peer refuses to give the device back: Linux must not
  * believe it owns the device, nor bind a driver to it, until the peer is
@@ -665,6 +688,7 @@ static void shdev_test_unbind_reclaim_fails(struct kunit *test)
 
 struct kt_release_ctx {
 	struct kt_dev *kt;
+	bool reclaim;
 	int ret;
 	struct completion done;
 };
@@ -673,9 +697,114 @@ static int kt_release_thread(void *data)
 {
 	struct kt_release_ctx *ctx = data;
 
-	ctx->ret = shdev_release(ctx->kt->sd, &kt_peer);
+	if (ctx->reclaim)
+		ctx->ret = shdev_reclaim(ctx->kt->sd);
+	else
+		ctx->ret = shdev_release(ctx->kt->sd, &kt_peer);
 	complete(&ctx->done);
 	return 0;
+}
+
+/* Wait, boundedly, for the fake driver to log @what. */
+static bool kt_wait_log(struct kt_dev *kt, const char *what)
+{
+	int i;
+
+	for (i = 0; i < 10000 && !kt_log_has(kt, what); i++)
+		usleep_range(100, 200);
+	return kt_log_has(kt, what);
+}
+
+/*
+ * While a transfer is in flight, ownership reads as the transient state
+ * and every other request, through sysfs or not, gets -EBUSY.
+ */
+static void shdev_test_in_flight(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_release_ctx ctx = { .kt = kt };
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&ctx.done);
+	kt->hold_quiesce = &hold;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
+						       "shdev-kt-release"));
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
+	kt_expect_owner(test, kt, "releasing");
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer2"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EBUSY);
+	complete(&hold);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
+	kt_expect_remote(test, kt, &kt_peer);
+
+	reinit_completion(&hold);
+	reinit_completion(&ctx.done);
+	kt->hold_resume = &hold;
+	ctx.reclaim = true;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
+						       "shdev-kt-reclaim"));
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "resume"));
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RECLAIMING);
+	kt_expect_owner(test, kt, "reclaiming");
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer2"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EBUSY);
+	complete(&hold);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
+}
+
+/* A peer that still holds a device cannot be unregistered. */
+static void shdev_test_peer_unregister_busy(struct kunit *test)
+{
+	struct shdev_peer temp = {
+		.name = "kt-temp",
+		.backend = shdev_sim_backend(),
+	};
+	struct kt_dev *kt = kt_create(test, NULL);
+
+	KUNIT_ASSERT_EQ(test, shdev_peer_register(&temp), 0);
+	KUNIT_EXPECT_EQ(test, shdev_peer_register(&temp), -EEXIST);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &temp), 0);
+	kt_set_faults(0, 1);
+	KUNIT_EXPECT_EQ(test, shdev_peer_unregister(&temp), -EBUSY);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
+	KUNIT_EXPECT_PTR_EQ(test, shdev_peer_find("kt-temp"), &temp);
+
+	kt_set_faults(0, 0);
+	KUNIT_EXPECT_EQ(test, shdev_peer_unregister(&temp), 0);
+	KUNIT_EXPECT_NULL(test, shdev_peer_find("kt-temp"));
+	kt_expect_local(test, kt);
+	/* The peer went away with the device: it is sanitized. */
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,sanitize,resume");
+	/* An unregistered peer takes nothing. */
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &temp), -EINVAL);
+}
+
+/* Peer and backend names follow the attribute's rules. */
+static void shdev_test_peer_names(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "local", "lost", "remote", "Upper", "with space",
+		"abcdefghijklmnopqrstuvwxyz0123456", "a/b", "a.b",
+	};
+	struct shdev_peer p = { .backend = shdev_sim_backend() };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		p.name = bad[i];
+		KUNIT_EXPECT_EQ_MSG(test, shdev_peer_register(&p), -EINVAL,
+				    "name \"%s\"", bad[i]);
+	}
+	p.name = "kt-orphan-backend";
+	p.backend = NULL;
+	KUNIT_EXPECT_EQ(test, shdev_peer_register(&p), -EINVAL);
 }
 
 static void shdev_test_gate_waits(struct kunit *test)
@@ -709,20 +838,28 @@ static void shdev_test_gate_waits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
+/* Two nested sections, as a driver's locked helper calling another. */
+static int kt_hw_access_nested(struct kt_dev *kt)
+{
+	int outer, ret;
+
+	if (!shdev_enter(kt->sd, &outer))
+		return -ENODEV;
+	ret = kt_hw_access(kt);
+	shdev_exit(kt->sd, outer);
+	return ret;
+}
+
 static void shdev_test_gate_nests(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, NULL);
-	int outer, inner;
 
-	KUNIT_ASSERT_TRUE(test, shdev_enter(kt->sd, &outer));
-	KUNIT_ASSERT_TRUE(test, shdev_enter(kt->sd, &inner));
-	shdev_exit(kt->sd, inner);
-	shdev_exit(kt->sd, outer);
+	KUNIT_EXPECT_EQ(test, kt_hw_access_nested(kt), 0);
+	/* Balanced sections: the release does not wait forever. */
 	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	KUNIT_EXPECT_FALSE(test, shdev_enter(kt->sd, &outer));
+	KUNIT_EXPECT_EQ(test, kt_hw_access_nested(kt), -ENODEV);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
-	KUNIT_EXPECT_TRUE(test, shdev_enter(kt->sd, &outer));
-	shdev_exit(kt->sd, outer);
+	KUNIT_EXPECT_EQ(test, kt_hw_access_nested(kt), 0);
 }
 
 static void shdev_test_poll_wakes(struct kunit *test)
@@ -1071,7 +1208,11 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_system_sleep),
 	KUNIT_CASE(shdev_test_power_held),
 	KUNIT_CASE(shdev_test_unbind_reclaims),
+	KUNIT_CASE(shdev_test_unbind_resume_fails),
 	KUNIT_CASE(shdev_test_unbind_reclaim_fails),
+	KUNIT_CASE(shdev_test_in_flight),
+	KUNIT_CASE(shdev_test_peer_unregister_busy),
+	KUNIT_CASE(shdev_test_peer_names),
 	KUNIT_CASE(shdev_test_gate_waits),
 	KUNIT_CASE(shdev_test_gate_nests),
 	KUNIT_CASE(shdev_test_poll_wakes),

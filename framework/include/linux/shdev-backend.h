@@ -76,8 +76,8 @@ int shdev_backend_register(struct shdev_backend *backend);
 void shdev_backend_unregister(struct shdev_backend *backend);
 
 int shdev_peer_register(struct shdev_peer *peer);
-void shdev_peer_unregister(struct shdev_peer *peer);
-void shdev_peer_died(struct shdev_peer *peer);
+int shdev_peer_unregister(struct shdev_peer *peer);
+unsigned int shdev_peer_died(struct shdev_peer *peer);
 
 struct dentry *shdev_debugfs_dir(void);
 

@@ -27,18 +27,22 @@ TRACE_EVENT(shdev_transfer_start,
 );
 
 TRACE_EVENT(shdev_step,
-	    TP_PROTO(struct device *dev, const char *step, int ret, u64 ns),
-	    TP_ARGS(dev, step, ret, ns),
+	    TP_PROTO(struct device *dev, const char *step, const char *half,
+		     int ret, u64 ns),
+	    TP_ARGS(dev, step, half, ret, ns),
 	    TP_STRUCT__entry(__string(dev, dev_name(dev))
 			     __string(step, step)
+			     __string(half, half)
 			     __field(int, ret)
 			     __field(u64, ns)),
 	    TP_fast_assign(__assign_str(dev);
 			   __assign_str(step);
+			   __assign_str(half);
 			   __entry->ret = ret;
 			   __entry->ns = ns;),
-	    TP_printk("dev=%s step=%s ret=%d ns=%llu", __get_str(dev),
-		      __get_str(step), __entry->ret, __entry->ns)
+	    TP_printk("dev=%s step=%s half=%s ret=%d ns=%llu", __get_str(dev),
+		      __get_str(step), __get_str(half), __entry->ret,
+		      __entry->ns)
 );
 
 TRACE_EVENT(shdev_transfer_end,

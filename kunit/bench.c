@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shdev benchmark, run by `make bench` in its own UML kernel without the
+ * debugging options of the tests.  Prints figures; decides nothing.
+ *
+ *  - the hardware gate, shdev_enter() + shdev_exit(), next to
+ *    drm_dev_enter() + drm_dev_exit() and an uncontended spinlock;
+ *  - release + reclaim round trips of a device with trivial callbacks on
+ *    the simulated backend: median and 99th percentile.
+ */
+
+#define pr_fmt(fmt) "shdev-bench: " fmt
+
+#include <drm/drm_drv.h>
+#include <linux/init.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/shdev.h>
+#include <linux/shdev-backend.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+
+#include "../shdev-sim.h"
+
+static unsigned int gate_loops = 1000000;
+module_param(gate_loops, uint, 0444);
+MODULE_PARM_DESC(gate_loops, "enter/exit pairs timed per gate");
+
+static unsigned int round_trips = 2000;
+module_param(round_trips, uint, 0444);
+MODULE_PARM_DESC(round_trips, "release + reclaim round trips timed");
+
+static struct shdev_peer bench_peer = { .name = "bench-peer" };
+
+static int bench_quiesce(struct shdev *sd)
+{
+	return 0;
+}
+
+static int bench_resume(struct shdev *sd)
+{
+	return 0;
+}
+
+static const struct shdev_ops bench_ops = {
+	.quiesce = bench_quiesce,
+	.resume = bench_resume,
+};
+
+static int bench_probe(struct platform_device *pdev)
+{
+	struct shdev *sd = devm_shdev_register(pdev, &bench_ops, NULL);
+
+	if (IS_ERR(sd))
+		return PTR_ERR(sd);
+	platform_set_drvdata(pdev, sd);
+	return 0;
+}
+
+static struct platform_driver bench_driver = {
+	.probe = bench_probe,
+	.driver = { .name = "shdev-bench" },
+};
+
+static const struct drm_driver bench_drm_driver = {
+	.name = "shdev-bench",
+	.desc = "shdev benchmark",
+};
+
+/* Tenths of a nanosecond per operation since @start. */
+static u64 bench_dns_per_op(ktime_t start, unsigned int loops)
+{
+	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), start)) * 10, loops);
+}
+
+static void bench_print(const char *what, u64 dns)
+{
+	pr_info("gate %s: %llu.%llu ns\n", what, dns / 10, dns % 10);
+}
+
+static void bench_gates(struct shdev *sd, struct drm_device *drm)
+{
+	DEFINE_SPINLOCK(lock);
+	unsigned int i;
+	ktime_t start;
+	int idx;
+
+	start = ktime_get();
+	for (i = 0; i < gate_loops; i++) {
+		if (shdev_enter(sd, &idx))
+			shdev_exit(sd, idx);
+	}
+	bench_print("shdev_enter+shdev_exit", bench_dns_per_op(start, gate_loops));
+
+	start = ktime_get();
+	for (i = 0; i < gate_loops; i++) {
+		if (drm_dev_enter(drm, &idx))
+			drm_dev_exit(idx);
+	}
+	bench_print("drm_dev_enter+drm_dev_exit",
+		    bench_dns_per_op(start, gate_loops));
+
+	start = ktime_get();
+	for (i = 0; i < gate_loops; i++) {
+		spin_lock(&lock);
+		spin_unlock(&lock);
+	}
+	bench_print("spin_lock+spin_unlock", bench_dns_per_op(start, gate_loops));
+}
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench_round_trips(struct shdev *sd)
+{
+	unsigned int i, n = max(round_trips, 100U);
+	u64 *ns;
+
+	ns = kcalloc(n, sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return;
+
+	for (i = 0; i < n; i++) {
+		ktime_t start = ktime_get();
+
+		if (shdev_release(sd, &bench_peer) || shdev_reclaim(sd)) {
+			pr_err("round trip %u failed\n", i);
+			goto out;
+		}
+		ns[i] = ktime_to_ns(ktime_sub(ktime_get(), start));
+	}
+	sort(ns, n, sizeof(*ns), bench_cmp_u64, NULL);
+	pr_info("round trip release+reclaim (sim, %u trips): median %llu ns, p99 %llu ns\n",
+		n, ns[n / 2], ns[n * 99 / 100]);
+out:
+	kfree(ns);
+}
+
+static int __init bench_init(void)
+{
+	struct platform_device *pdev;
+	struct drm_device *drm;
+	struct shdev *sd;
+	int ret;
+
+	bench_peer.backend = shdev_sim_backend();
+	ret = shdev_peer_register(&bench_peer);
+	if (ret)
+		return ret;
+	ret = platform_driver_register(&bench_driver);
+	if (ret)
+		goto out_peer;
+	pdev = platform_device_register_simple("shdev-bench", -1, NULL, 0);
+	if (IS_ERR(pdev)) {
+		ret = PTR_ERR(pdev);
+		goto out_driver;
+	}
+	sd = platform_get_drvdata(pdev);
+	if (!sd) {
+		ret = -ENODEV;
+		goto out_device;
+	}
+	drm = drm_dev_alloc(&bench_drm_driver, &pdev->dev);
+	if (IS_ERR(drm)) {
+		ret = PTR_ERR(drm);
+		goto out_device;
+	}
+
+	bench_gates(sd, drm);
+	bench_round_trips(sd);
+	pr_info("done\n");
+
+	drm_dev_put(drm);
+out_device:
+	platform_device_unregister(pdev);
+out_driver:
+	platform_driver_unregister(&bench_driver);
+out_peer:
+	shdev_peer_unregister(&bench_peer);
+	return ret;
+}
+late_initcall(bench_init);
+
+MODULE_DESCRIPTION("shdev benchmark");
+MODULE_LICENSE("GPL");
