@@ -60,6 +60,7 @@ struct shdev {
 	bool left;			/* the peer has had the resources */
 	bool tainted;			/* sanitize before the next resume */
 	bool orphan;			/* driver gone, peer still holds it */
+	struct list_head consumers;	/* stacked devices, bottom first */
 	struct shdev_stats stats;
 
 	struct device_attribute attr;
@@ -262,6 +263,46 @@ static int shdev_unpin(struct shdev *sd)
 	return 0;
 }
 
+/* Stacked devices stop reaching the device, the topmost first. */
+static int shdev_freeze(struct shdev *sd)
+{
+	struct shdev_consumer *c;
+	int ret;
+
+	list_for_each_entry_reverse(c, &sd->consumers, node) {
+		ret = c->ops->freeze(c);
+		if (ret) {
+			dev_err(&sd->pdev->dev, "cannot freeze %s %s: %d\n",
+				c->ops->name, dev_name(c->dev), ret);
+			goto thaw;
+		}
+		c->frozen = true;
+	}
+	return 0;
+
+thaw:
+	list_for_each_entry_continue(c, &sd->consumers, node) {
+		c->ops->thaw(c);
+		c->frozen = false;
+	}
+	return ret;
+}
+
+static int shdev_thaw(struct shdev *sd)
+{
+	struct shdev_consumer *c;
+
+	/* Without a driver the consumers are only detached, still frozen. */
+	if (sd->orphan)
+		return 0;
+	list_for_each_entry(c, &sd->consumers, node) {
+		if (c->frozen)
+			c->ops->thaw(c);
+		c->frozen = false;
+	}
+	return 0;
+}
+
 /* Keep the device powered while away: the peer expects it on. */
 static int shdev_power_get(struct shdev *sd)
 {
@@ -366,6 +407,7 @@ struct shdev_step {
 static const struct shdev_step shdev_steps[] = {
 	{ "sleep",	shdev_sleep_block,	shdev_sleep_unblock },
 	{ "pin",	shdev_pin,		shdev_unpin },
+	{ "consumers",	shdev_freeze,		shdev_thaw },
 	{ "power",	shdev_power_get,	shdev_power_put },
 	{ "gate",	shdev_gate_close,	shdev_gate_open },
 	{ "quiesce",	shdev_quiesce,		shdev_resume },
@@ -375,6 +417,7 @@ static const struct shdev_step shdev_steps[] = {
 };
 
 #define SHDEV_NR_STEPS	ARRAY_SIZE(shdev_steps)
+#define SHDEV_STEP_CONSUMERS	2	/* index of "consumers" */
 
 static int shdev_run_step(struct shdev *sd, const struct shdev_step *step,
 			  bool reclaim)
@@ -635,6 +678,128 @@ struct shdev_peer *shdev_peer_find(const char *name)
 }
 EXPORT_SYMBOL_GPL(shdev_peer_find);
 
+/* With sd->lock held: a consumer joining a device away starts frozen. */
+static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
+{
+	int ret;
+
+	c->frozen = false;
+	if (sd->done > SHDEV_STEP_CONSUMERS) {
+		ret = c->ops->freeze(c);
+		if (ret)
+			return ret;
+		c->frozen = true;
+	}
+	list_add_tail(&c->node, &sd->consumers);
+	return 0;
+}
+
+/**
+ * shdev_consumer_add() - stack a device on a shared device
+ * @sd: the shared device
+ * @c: the consumer, with @ops and @dev set
+ *
+ * From now on @c is frozen and thawed with @sd's transfers.  Stack
+ * consumers bottom first: they freeze in the reverse order.  A consumer
+ * added while @sd is away is frozen at once.  It stays until
+ * shdev_consumer_remove() is called for its device or @sd is unregistered.
+ *
+ * Context: process context; waits for a transfer in flight.
+ * Return: 0, or the error of @c's freeze.
+ */
+int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
+{
+	int ret;
+
+	mutex_lock(&sd->lock);
+	ret = __shdev_consumer_add(sd, c);
+	mutex_unlock(&sd->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(shdev_consumer_add);
+
+/* The registered shared device at or above @dev, with the list locked. */
+static struct shdev *shdev_above(struct device *dev)
+{
+	struct shdev *sd;
+
+	lockdep_assert_held(&shdev_devices_lock);
+	for (; dev; dev = dev->parent)
+		list_for_each_entry(sd, &shdev_devices, node)
+			if (&sd->pdev->dev == dev && !sd->orphan)
+				return sd;
+	return NULL;
+}
+
+/**
+ * shdev_consumer_add_below() - stack a device on the shared device above it
+ * @c: the consumer, with @ops and @dev set
+ *
+ * Like shdev_consumer_add() for the nearest shared device among @c->dev's
+ * ancestors.  Consumer kinds use it to attach stacked devices on the
+ * driver's behalf (every input device below a shared device, say).
+ *
+ * Context: process context.
+ * Return: 0, -ENODEV when no ancestor is a shared device, or the error of
+ * @c's freeze.
+ */
+int shdev_consumer_add_below(struct shdev_consumer *c)
+{
+	struct shdev *sd;
+	int ret = -ENODEV;
+
+	mutex_lock(&shdev_devices_lock);
+	sd = shdev_above(c->dev->parent);
+	if (sd) {
+		mutex_lock(&sd->lock);
+		ret = __shdev_consumer_add(sd, c);
+		mutex_unlock(&sd->lock);
+	}
+	mutex_unlock(&shdev_devices_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(shdev_consumer_add_below);
+
+/**
+ * shdev_consumer_remove() - unstack a device
+ * @dev: the stacked device, as in &shdev_consumer.dev
+ *
+ * Detaches the consumer of @dev, if any, from its shared device: a frozen
+ * consumer is released without reaching the device.  Call it before @dev
+ * goes away.
+ *
+ * Context: process context; waits for a transfer in flight.
+ */
+void shdev_consumer_remove(struct device *dev)
+{
+	struct shdev_consumer *c, *tmp;
+	struct shdev *sd;
+
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(sd, &shdev_devices, node) {
+		mutex_lock(&sd->lock);
+		list_for_each_entry_safe(c, tmp, &sd->consumers, node) {
+			if (c->dev != dev)
+				continue;
+			list_del(&c->node);
+			c->ops->detach(c);
+		}
+		mutex_unlock(&sd->lock);
+	}
+	mutex_unlock(&shdev_devices_lock);
+}
+EXPORT_SYMBOL_GPL(shdev_consumer_remove);
+
+static void shdev_consumers_detach(struct shdev *sd)
+{
+	struct shdev_consumer *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &sd->consumers, node) {
+		list_del(&c->node);
+		c->ops->detach(c);
+	}
+}
+
 static ssize_t ownership_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -741,6 +906,8 @@ static void shdev_unregister(void *data)
 		sd->orphan = true;
 		ret = __shdev_reclaim(sd);
 	}
+	/* The stacked devices are going too; a frozen one stays silent. */
+	shdev_consumers_detach(sd);
 	if (ret) {
 		/*
 		 * The peer keeps the device and Linux must not believe
@@ -796,6 +963,7 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 	}
 	mutex_init(&sd->lock);
 	spin_lock_init(&sd->state_lock);
+	INIT_LIST_HEAD(&sd->consumers);
 	sd->pdev = pdev;
 	sd->ops = ops;
 	sd->priv = priv;

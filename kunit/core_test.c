@@ -1,316 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the shdev core on the simulated backend.
- *
- * Each test binds a fake platform driver to a fake platform device; the
- * driver records its callbacks in a log ("quiesce,resume,...") and can be
- * told to fail any of them.  The ownership attribute is exercised through
- * a private sysfs mount, the way an administrator reaches it.
+ * KUnit tests of the shdev core on the simulated backend, with the fake
+ * driver of fake.c.
  */
 
-#include <kunit/platform_device.h>
 #include <kunit/test.h>
-#include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
-#include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/logic_iomem.h>
 #include <linux/mount.h>
-#include <linux/platform_device.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
 #include <linux/poll.h>
-#include <linux/sched/signal.h>
-#include <linux/shdev.h>
-#include <linux/shdev-backend.h>
 #include <linux/suspend.h>
+#include <net/net_namespace.h>
 
-#include "../shdev-internal.h"
+#include "fake.h"
 #include "../shdev-sim.h"
-
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-
-#define KT_MMIO_BASE	0x5d000000
-#define KT_MMIO_SIZE	0x1000
-#define KT_MMIO_SLOTS	16	/* devices alive at once, at most */
-#define KT_NR_RES	3
-
-struct kt_dev {
-	struct kunit *test;
-	struct platform_device *pdev;
-	struct shdev *sd;
-	struct mutex log_lock;	/* serializes log */
-	char log[512];
-	int fail_quiesce;
-	int fail_resume;
-	int fail_sanitize;
-	int fail_validate;
-	struct completion *hold_quiesce; /* quiesce waits for it */
-	struct completion *hold_resume;	/* resume waits for it */
-	bool minimal;		/* only quiesce and resume */
-	bool map_mmio;		/* ioremap the fake MMIO region */
-	void __iomem *regs;
-	struct resource res[KT_NR_RES];
-};
-
-static struct shdev_peer kt_peer = { .name = "kt-peer" };
-static struct shdev_peer kt_peer2 = { .name = "kt-peer2" };
-static struct shdev_peer kt_untrusted = {
-	.name = "kt-untrusted",
-	.untrusted = true,
-};
-
-static struct vfsmount *kt_sysfs;
-static atomic_t kt_seq = ATOMIC_INIT(0);
-
-static void kt_log(struct kt_dev *kt, const char *what)
-{
-	mutex_lock(&kt->log_lock);
-	if (kt->log[0])
-		strlcat(kt->log, ",", sizeof(kt->log));
-	strlcat(kt->log, what, sizeof(kt->log));
-	mutex_unlock(&kt->log_lock);
-}
-
-static void kt_log_clear(struct kt_dev *kt)
-{
-	mutex_lock(&kt->log_lock);
-	kt->log[0] = '\0';
-	mutex_unlock(&kt->log_lock);
-}
-
-static bool kt_log_has(struct kt_dev *kt, const char *what)
-{
-	bool found;
-
-	mutex_lock(&kt->log_lock);
-	found = strstr(kt->log, what);
-	mutex_unlock(&kt->log_lock);
-	return found;
-}
-
-/* A hardware access of the fake driver, inside the gate as required. */
-static int kt_hw_access(struct kt_dev *kt)
-{
-	int idx;
-
-	if (!shdev_enter(kt->sd, &idx))
-		return -ENODEV;
-	if (kt->regs)
-		readl(kt->regs);
-	shdev_exit(kt->sd, idx);
-	return 0;
-}
-
-static int kt_quiesce(struct shdev *sd)
-{
-	struct kt_dev *kt = shdev_get_drvdata(sd);
-
-	kt_log(kt, "quiesce");
-	if (kt->hold_quiesce)
-		wait_for_completion(kt->hold_quiesce);
-	if (kt->regs)
-		writel(0, kt->regs);
-	return kt->fail_quiesce;
-}
-
-static int kt_resume(struct shdev *sd)
-{
-	struct kt_dev *kt = shdev_get_drvdata(sd);
-
-	kt_log(kt, "resume");
-	if (kt->hold_resume)
-		wait_for_completion(kt->hold_resume);
-	if (kt->regs)
-		writel(1, kt->regs);
-	return kt->fail_resume;
-}
-
-static int kt_sanitize(struct shdev *sd)
-{
-	struct kt_dev *kt = shdev_get_drvdata(sd);
-
-	kt_log(kt, "sanitize");
-	return kt->fail_sanitize;
-}
-
-static int kt_validate(struct shdev *sd)
-{
-	struct kt_dev *kt = shdev_get_drvdata(sd);
-
-	kt_log(kt, "validate");
-	return kt->fail_validate;
-}
-
-static const struct shdev_ops kt_ops = {
-	.quiesce = kt_quiesce,
-	.resume = kt_resume,
-	.sanitize = kt_sanitize,
-	.validate = kt_validate,
-};
-
-static const struct shdev_ops kt_ops_minimal = {
-	.quiesce = kt_quiesce,
-	.resume = kt_resume,
-};
-
-static int kt_probe(struct platform_device *pdev)
-{
-	struct kt_dev *kt = *(struct kt_dev **)dev_get_platdata(&pdev->dev);
-	struct shdev *sd;
-
-	if (kt->map_mmio) {
-		kt->regs = devm_platform_ioremap_resource(pdev, 0);
-		if (IS_ERR(kt->regs))
-			return PTR_ERR(kt->regs);
-	}
-	sd = devm_shdev_register(pdev, kt->minimal ? &kt_ops_minimal : &kt_ops,
-				 kt);
-	if (IS_ERR(sd))
-		return PTR_ERR(sd);
-	WRITE_ONCE(kt->sd, sd);
-	return 0;
-}
-
-static void kt_remove(struct platform_device *pdev)
-{
-	struct kt_dev *kt = *(struct kt_dev **)dev_get_platdata(&pdev->dev);
-
-	WRITE_ONCE(kt->sd, NULL);
-	kt->regs = NULL;
-}
-
-static struct platform_driver kt_driver = {
-	.probe = kt_probe,
-	.remove = kt_remove,
-	.driver = { .name = "shdev-kt" },
-};
-
-/* A bound fake device; @setup may set flags before the probe. */
-static struct kt_dev *kt_create(struct kunit *test,
-				void (*setup)(struct kt_dev *kt))
-{
-	struct platform_device *pdev;
-	resource_size_t base;
-	struct kt_dev *kt;
-
-	kt = kunit_kzalloc(test, sizeof(*kt), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, kt);
-	kt->test = test;
-	mutex_init(&kt->log_lock);
-	if (setup)
-		setup(kt);
-
-	/* Two register pages of its own, and an interrupt. */
-	base = KT_MMIO_BASE + 2 * KT_MMIO_SIZE *
-		(atomic_inc_return(&kt_seq) % KT_MMIO_SLOTS);
-	kt->res[0] = DEFINE_RES_MEM(base, KT_MMIO_SIZE);
-	kt->res[1] = DEFINE_RES_MEM(base + KT_MMIO_SIZE, KT_MMIO_SIZE);
-	kt->res[2] = DEFINE_RES_IRQ(7);
-
-	pdev = kunit_platform_device_alloc(test, "shdev-kt",
-					   PLATFORM_DEVID_AUTO);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
-	KUNIT_ASSERT_EQ(test, platform_device_add_resources(pdev, kt->res,
-							    KT_NR_RES), 0);
-	KUNIT_ASSERT_EQ(test, platform_device_add_data(pdev, &kt, sizeof(kt)),
-			0);
-	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
-	kt->pdev = pdev;
-	KUNIT_ASSERT_NOT_NULL_MSG(test, READ_ONCE(kt->sd), "probe failed");
-	return kt;
-}
-
-/* Write to the device's ownership attribute through sysfs. */
-static ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len)
-{
-	struct file *file;
-	loff_t pos = 0;
-	ssize_t ret;
-	char *path;
-
-	path = kasprintf(GFP_KERNEL, "devices/platform/%s/ownership",
-			 dev_name(&kt->pdev->dev));
-	if (!path)
-		return -ENOMEM;
-	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
-	kfree(path);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	do {
-		ret = kernel_write(file, buf, len, &pos);
-		/* restart_syscall() marks the thread; it has no signals. */
-		if (ret == -ERESTARTNOINTR)
-			flush_signals(current);
-	} while (ret == -ERESTARTNOINTR);
-	fput(file);
-	return ret;
-}
-
-static ssize_t kt_write(struct kt_dev *kt, const char *buf)
-{
-	return kt_write_len(kt, buf, strlen(buf));
-}
-
-static void kt_expect_owner(struct kunit *test, struct kt_dev *kt,
-			    const char *owner)
-{
-	char buf[64] = "";
-	struct file *file;
-	loff_t pos = 0;
-	char *path;
-
-	path = kasprintf(GFP_KERNEL, "devices/platform/%s/ownership",
-			 dev_name(&kt->pdev->dev));
-	KUNIT_ASSERT_NOT_NULL(test, path);
-	file = file_open_root_mnt(kt_sysfs, path, O_RDONLY, 0);
-	kfree(path);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
-	KUNIT_EXPECT_GT(test, kernel_read(file, buf, sizeof(buf) - 1, &pos),
-			0);
-	fput(file);
-	KUNIT_EXPECT_STREQ(test, strim(buf), owner);
-}
-
-static struct shdev_stats kt_stats(struct kt_dev *kt)
-{
-	struct shdev_stats stats;
-
-	shdev_get_stats(kt->sd, &stats);
-	return stats;
-}
-
-static void kt_expect_local(struct kunit *test, struct kt_dev *kt)
-{
-	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOCAL);
-	KUNIT_EXPECT_EQ(test, shdev_sim_held(NULL, kt->sd), 0);
-	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), 0);
-}
-
-static void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
-			     struct shdev_peer *peer)
-{
-	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REMOTE);
-	KUNIT_EXPECT_EQ(test, shdev_sim_held(peer, kt->sd), KT_NR_RES);
-	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
-}
-
-static void kt_set_faults(u32 release_at, u32 reclaim_at)
-{
-	struct shdev_sim_faults f = {
-		.fail_release_at = release_at,
-		.fail_reclaim_at = reclaim_at,
-	};
-
-	shdev_sim_set_faults(&f);
-}
-
-static void kt_minimal(struct kt_dev *kt)
-{
-	kt->minimal = true;
-}
 
 static void shdev_test_register_local(struct kunit *test)
 {
@@ -890,6 +600,85 @@ static void shdev_test_poll_wakes(struct kunit *test)
 	fput(file);
 }
 
+/* A listener of kernel uevents, as udev is. */
+static struct socket *kt_uevent_listen(struct kunit *test)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,
+	};
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_NETLINK, SOCK_DGRAM,
+					       NETLINK_KOBJECT_UEVENT, &sock),
+			0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, (struct sockaddr *)&addr,
+					  sizeof(addr)), 0);
+	return sock;
+}
+
+/*
+ * Drain the queued uevents; return how many were a "change" of @kt's
+ * device carrying the variable @var (e.g. "SHDEV_OWNER=kt-peer").
+ */
+static int kt_uevents(struct kunit *test, struct socket *sock,
+		      struct kt_dev *kt, const char *var)
+{
+	size_t size = 8192;
+	char head[64];
+	int found = 0;
+	char *buf;
+
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	snprintf(head, sizeof(head), "change@/devices/platform/%s",
+		 dev_name(&kt->pdev->dev));
+	for (;;) {
+		struct kvec vec = { .iov_base = buf, .iov_len = size - 1 };
+		struct msghdr msg = {};
+		int len, off;
+
+		len = kernel_recvmsg(sock, &msg, &vec, 1, size - 1,
+				     MSG_DONTWAIT);
+		if (len <= 0)
+			break;
+		buf[len] = '\0';
+		if (strcmp(buf, head))
+			continue;
+		for (off = strlen(buf) + 1; off < len; off += strlen(buf + off) + 1)
+			found += !strcmp(buf + off, var);
+	}
+	return found;
+}
+
+static void shdev_test_uevents(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct socket *sock = kt_uevent_listen(test);
+
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, kt_uevents(test, sock, kt, "SHDEV_OWNER=kt-peer"),
+			1);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kt_uevents(test, sock, kt, "SHDEV_OWNER=local"),
+			1);
+
+	/* A refused request and a no-op announce nothing. */
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "no-such-peer"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
+	KUNIT_EXPECT_EQ(test, kt_uevents(test, sock, kt, "SHDEV_OWNER=local"),
+			0);
+
+	/* A failed reclaim announces the lost state. */
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt_set_faults(0, 1);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EIO);
+	kt_set_faults(0, 0);
+	KUNIT_EXPECT_EQ(test, kt_uevents(test, sock, kt, "SHDEV_STATE=lost"), 1);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+	sock_release(sock);
+}
+
 struct kt_bad_input {
 	const char *what;
 	const char *buf;
@@ -1146,49 +935,6 @@ static void shdev_test_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(NULL, NULL), 0);
 }
 
-static int shdev_test_suite_init(struct kunit_suite *suite)
-{
-	struct file_system_type *type;
-	int ret;
-
-	kt_peer.backend = shdev_sim_backend();
-	kt_peer2.backend = shdev_sim_backend();
-	kt_untrusted.backend = shdev_sim_backend();
-	ret = shdev_peer_register(&kt_peer);
-	if (!ret)
-		ret = shdev_peer_register(&kt_peer2);
-	if (!ret)
-		ret = shdev_peer_register(&kt_untrusted);
-	if (ret)
-		return ret;
-
-	type = get_fs_type("sysfs");
-	if (!type)
-		return -ENODEV;
-	kt_sysfs = kern_mount(type);
-	put_filesystem(type);
-	return PTR_ERR_OR_ZERO(kt_sysfs);
-}
-
-static void shdev_test_suite_exit(struct kunit_suite *suite)
-{
-	if (!IS_ERR_OR_NULL(kt_sysfs))
-		kern_unmount(kt_sysfs);
-	shdev_peer_unregister(&kt_untrusted);
-	shdev_peer_unregister(&kt_peer2);
-	shdev_peer_unregister(&kt_peer);
-}
-
-static int shdev_test_init(struct kunit *test)
-{
-	return kunit_platform_driver_register(test, &kt_driver);
-}
-
-static void shdev_test_exit(struct kunit *test)
-{
-	kt_set_faults(0, 0);
-}
-
 static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_register_local),
 	KUNIT_CASE(shdev_test_register_needs_callbacks),
@@ -1216,6 +962,7 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_gate_waits),
 	KUNIT_CASE(shdev_test_gate_nests),
 	KUNIT_CASE(shdev_test_poll_wakes),
+	KUNIT_CASE(shdev_test_uevents),
 	KUNIT_CASE(shdev_test_bad_input),
 	KUNIT_CASE(shdev_test_no_mmio_while_away),
 	KUNIT_CASE(shdev_test_no_leaks),
@@ -1225,10 +972,10 @@ static struct kunit_case shdev_core_cases[] = {
 
 static struct kunit_suite shdev_core_suite = {
 	.name = "shdev_core",
-	.suite_init = shdev_test_suite_init,
-	.suite_exit = shdev_test_suite_exit,
-	.init = shdev_test_init,
-	.exit = shdev_test_exit,
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.init = kt_test_init,
+	.exit = kt_test_exit,
 	.test_cases = shdev_core_cases,
 };
 

@@ -10,10 +10,13 @@
 #ifndef __LINUX_SHDEV_H
 #define __LINUX_SHDEV_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
+struct device;
 struct platform_device;
 struct shdev;
+struct shdev_consumer;
 struct shdev_peer;
 
 /**
@@ -61,6 +64,43 @@ struct shdev_ops {
 	int (*validate)(struct shdev *sd);
 };
 
+/**
+ * struct shdev_consumer_ops - a kind of device stacked on a shared device
+ * @name: the kind, for messages ("input", "drm")
+ * @freeze: stop the stacked device from reaching the shared one, keeping
+ *	it registered and its files open.  Called top-down (the consumer
+ *	added last first) before the driver's quiesce, with the device still
+ *	local.  On error nothing may have changed; the consumers frozen so far
+ *	are thawed.
+ * @thaw: undo @freeze.  Called bottom-up after the driver's resume, with
+ *	the device local again; cannot fail.
+ * @detach: the consumer leaves, because its stacked device or the shared
+ *	device goes away: undo a freeze without reaching the device and free
+ *	what the consumer allocated.  Called whether frozen or not.
+ *
+ * All three are called with the shared device's transfer lock held.
+ */
+struct shdev_consumer_ops {
+	const char *name;
+	int (*freeze)(struct shdev_consumer *c);
+	void (*thaw)(struct shdev_consumer *c);
+	void (*detach)(struct shdev_consumer *c);
+};
+
+/**
+ * struct shdev_consumer - a device stacked on a shared device
+ * @ops: what to do with it
+ * @dev: the stacked device, for messages and lookups
+ * @node: private to the core
+ * @frozen: private to the core
+ */
+struct shdev_consumer {
+	const struct shdev_consumer_ops *ops;
+	struct device *dev;
+	struct list_head node;
+	bool frozen;
+};
+
 struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv);
 
@@ -72,6 +112,10 @@ const char *shdev_state_name(enum shdev_state state);
 
 bool shdev_enter(struct shdev *sd, int *idx);
 void shdev_exit(struct shdev *sd, int idx);
+
+int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c);
+int shdev_consumer_add_below(struct shdev_consumer *c);
+void shdev_consumer_remove(struct device *dev);
 
 struct shdev_peer *shdev_peer_find(const char *name);
 int shdev_release(struct shdev *sd, struct shdev_peer *peer);

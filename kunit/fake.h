@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The project's KUnit suites share one fake: a platform driver bound to a
+ * fake platform device, registered with shdev.  The driver records its
+ * callbacks in a log ("quiesce,resume,...") and can be told to fail any of
+ * them.  Suites reach the ownership attribute through a private sysfs
+ * mount, the way an administrator does.
+ */
+#ifndef __SHDEV_KUNIT_FAKE_H
+#define __SHDEV_KUNIT_FAKE_H
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/mutex.h>
+#include <linux/platform_device.h>
+#include <linux/shdev.h>
+#include <linux/shdev-backend.h>
+
+#include "../shdev-internal.h"
+
+#define KT_MMIO_BASE	0x5d000000
+#define KT_MMIO_SIZE	0x1000
+#define KT_MMIO_SLOTS	16	/* devices alive at once, at most */
+#define KT_NR_RES	3
+
+struct kt_dev {
+	struct kunit *test;
+	struct platform_device *pdev;
+	struct shdev *sd;
+	struct mutex log_lock;	/* serializes log */
+	char log[512];
+	int fail_quiesce;
+	int fail_resume;
+	int fail_sanitize;
+	int fail_validate;
+	struct completion *hold_quiesce; /* quiesce waits for it */
+	struct completion *hold_resume;	/* resume waits for it */
+	bool minimal;		/* only quiesce and resume */
+	bool map_mmio;		/* ioremap the fake MMIO region */
+	void __iomem *regs;
+	struct resource res[KT_NR_RES];
+};
+
+extern struct shdev_peer kt_peer;	/* trusted */
+extern struct shdev_peer kt_peer2;	/* trusted */
+extern struct shdev_peer kt_untrusted;
+extern struct vfsmount *kt_sysfs;
+extern const struct shdev_ops kt_ops;
+
+void kt_log(struct kt_dev *kt, const char *what);
+void kt_log_clear(struct kt_dev *kt);
+bool kt_log_has(struct kt_dev *kt, const char *what);
+int kt_hw_access(struct kt_dev *kt);
+int kt_quiesce(struct shdev *sd);
+int kt_resume(struct shdev *sd);
+struct kt_dev *kt_create(struct kunit *test,
+			 void (*setup)(struct kt_dev *kt));
+void kt_minimal(struct kt_dev *kt);
+ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len);
+ssize_t kt_write(struct kt_dev *kt, const char *buf);
+void kt_expect_owner(struct kunit *test, struct kt_dev *kt,
+		     const char *owner);
+struct shdev_stats kt_stats(struct kt_dev *kt);
+void kt_expect_local(struct kunit *test, struct kt_dev *kt);
+void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
+		      struct shdev_peer *peer);
+void kt_set_faults(u32 release_at, u32 reclaim_at);
+
+int kt_suite_init(struct kunit_suite *suite);
+void kt_suite_exit(struct kunit_suite *suite);
+int kt_test_init(struct kunit *test);
+void kt_test_exit(struct kunit *test);
+
+#endif /* __SHDEV_KUNIT_FAKE_H */

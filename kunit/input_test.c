@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of stacked consumers: a real input device below the fake
+ * shared device, with a test input handler standing in for evdev, and the
+ * consumer interface itself (order, rollback).
+ */
+
+#include <kunit/test.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/input.h>
+#include <linux/input/mt.h>
+#include <linux/mount.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "fake.h"
+
+#define KI_MAX_EVENTS	64
+
+/* One input device, its driver's callbacks and what its handler saw. */
+struct ki_input {
+	struct input_dev *input;
+	struct input_handler handler;
+	struct input_handle *handle;
+	int opens;		/* driver open() calls */
+	int closes;		/* driver close() calls */
+	int leds;		/* driver event() calls for EV_LED */
+	int last_led;		/* value of the last one */
+	spinlock_t lock;	/* protects the events seen */
+	struct input_value seen[KI_MAX_EVENTS];
+	unsigned int nseen;
+};
+
+static int ki_open(struct input_dev *dev)
+{
+	struct ki_input *ki = input_get_drvdata(dev);
+
+	ki->opens++;
+	return 0;
+}
+
+static void ki_close(struct input_dev *dev)
+{
+	struct ki_input *ki = input_get_drvdata(dev);
+
+	ki->closes++;
+}
+
+static int ki_event(struct input_dev *dev, unsigned int type,
+		    unsigned int code, int value)
+{
+	struct ki_input *ki = input_get_drvdata(dev);
+
+	if (type == EV_LED) {
+		ki->leds++;
+		ki->last_led = value;
+	}
+	return 0;
+}
+
+static unsigned int ki_events(struct input_handle *handle,
+			      struct input_value *vals, unsigned int count)
+{
+	struct ki_input *ki = handle->handler->private;
+	unsigned int i;
+
+	spin_lock(&ki->lock);
+	for (i = 0; i < count && ki->nseen < KI_MAX_EVENTS; i++)
+		ki->seen[ki->nseen++] = vals[i];
+	spin_unlock(&ki->lock);
+	return count;
+}
+
+static bool ki_match(struct input_handler *handler, struct input_dev *dev)
+{
+	struct ki_input *ki = handler->private;
+
+	return dev == ki->input;
+}
+
+static int ki_connect(struct input_handler *handler, struct input_dev *dev,
+		      const struct input_device_id *id)
+{
+	struct ki_input *ki = handler->private;
+	struct input_handle *handle;
+	int ret;
+
+	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+	if (!handle)
+		return -ENOMEM;
+	handle->dev = dev;
+	handle->handler = handler;
+	handle->name = "shdev-kt";
+	ret = input_register_handle(handle);
+	if (!ret)
+		ret = input_open_device(handle);
+	if (ret) {
+		kfree(handle);
+		return ret;
+	}
+	ki->handle = handle;
+	return 0;
+}
+
+static void ki_disconnect(struct input_handle *handle)
+{
+	if (handle->open)
+		input_close_device(handle);
+	input_unregister_handle(handle);
+	kfree(handle);
+}
+
+static const struct input_device_id ki_ids[] = {
+	{ .driver_info = 1 },	/* every device; ki_match() picks ours */
+	{ },
+};
+
+static unsigned int ki_count(struct ki_input *ki, unsigned int type,
+			     unsigned int code, int value)
+{
+	unsigned int i, n = 0;
+
+	spin_lock_irq(&ki->lock);
+	for (i = 0; i < ki->nseen; i++)
+		n += ki->seen[i].type == type && ki->seen[i].code == code &&
+		     ki->seen[i].value == value;
+	spin_unlock_irq(&ki->lock);
+	return n;
+}
+
+static unsigned int ki_nseen(struct ki_input *ki)
+{
+	unsigned int n;
+
+	spin_lock_irq(&ki->lock);
+	n = ki->nseen;
+	spin_unlock_irq(&ki->lock);
+	return n;
+}
+
+static void ki_forget(struct ki_input *ki)
+{
+	spin_lock_irq(&ki->lock);
+	ki->nseen = 0;
+	spin_unlock_irq(&ki->lock);
+}
+
+static void ki_unregister(void *data)
+{
+	struct ki_input *ki = data;
+
+	input_unregister_handler(&ki->handler);
+	input_unregister_device(ki->input);
+}
+
+/*
+ * A keyboard-and-touchscreen input device below @kt's device, opened by a
+ * test handler as evdev would be.
+ */
+static struct ki_input *ki_create(struct kunit *test, struct kt_dev *kt)
+{
+	struct input_dev *input;
+	struct ki_input *ki;
+
+	ki = kunit_kzalloc(test, sizeof(*ki), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ki);
+	spin_lock_init(&ki->lock);
+
+	input = input_allocate_device();
+	KUNIT_ASSERT_NOT_NULL(test, input);
+	input->name = "shdev-kt input";
+	input->dev.parent = &kt->pdev->dev;
+	input->open = ki_open;
+	input->close = ki_close;
+	input->event = ki_event;
+	input_set_drvdata(input, ki);
+	input_set_capability(input, EV_KEY, KEY_A);
+	input_set_capability(input, EV_KEY, BTN_TOUCH);
+	input_set_capability(input, EV_LED, LED_CAPSL);
+	input_set_abs_params(input, ABS_MT_POSITION_X, 0, 100, 0, 0);
+	input_set_abs_params(input, ABS_PRESSURE, 0, 255, 0, 0);
+	KUNIT_ASSERT_EQ(test, input_mt_init_slots(input, 2, INPUT_MT_DIRECT),
+			0);
+	KUNIT_ASSERT_EQ(test, input_register_device(input), 0);
+	ki->input = input;
+
+	ki->handler.private = ki;
+	ki->handler.events = ki_events;
+	ki->handler.match = ki_match;
+	ki->handler.connect = ki_connect;
+	ki->handler.disconnect = ki_disconnect;
+	ki->handler.name = "shdev-kt";
+	ki->handler.id_table = ki_ids;
+	KUNIT_ASSERT_EQ(test, input_register_handler(&ki->handler), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ki_unregister, ki),
+			0);
+	KUNIT_ASSERT_NOT_NULL(test, ki->handle);
+	return ki;
+}
+
+/* Press KEY_A and touch slot 0 at @x, as an interrupt handler would. */
+static void ki_press_at(struct ki_input *ki, int x)
+{
+	struct input_dev *input = ki->input;
+
+	input_report_key(input, KEY_A, 1);
+	input_mt_slot(input, 0);
+	input_mt_report_slot_state(input, MT_TOOL_FINGER, true);
+	input_report_abs(input, ABS_MT_POSITION_X, x);
+	input_report_key(input, BTN_TOUCH, 1);
+	input_report_abs(input, ABS_PRESSURE, 100);
+	input_sync(input);
+}
+
+static void ki_press(struct ki_input *ki)
+{
+	ki_press_at(ki, 10);
+}
+
+static void shdev_input_test_release_lets_go(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki = ki_create(test, kt);
+
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
+	ki_forget(ki);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	/* Everything held was let go, then a sync. */
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 0), 1);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, BTN_TOUCH, 0), 1);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_ABS, ABS_MT_TRACKING_ID, -1), 1);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_ABS, ABS_PRESSURE, 0), 1);
+	KUNIT_EXPECT_GE(test, ki_count(ki, EV_SYN, SYN_REPORT, 0), 1);
+	KUNIT_EXPECT_FALSE(test, test_bit(KEY_A, ki->input->key));
+	KUNIT_EXPECT_FALSE(test, test_bit(BTN_TOUCH, ki->input->key));
+
+	/* Nothing more reaches the handler while away. */
+	ki_forget(ki);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
+	/* Registered, and its handle (the open evdev file) still open. */
+	KUNIT_EXPECT_EQ(test, ki->handle->open, 1);
+	KUNIT_EXPECT_EQ(test, ki->input->users, 1);
+	KUNIT_EXPECT_TRUE(test, device_is_registered(&ki->input->dev));
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	ki_forget(ki);
+	ki_press_at(ki, 20);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_ABS, ABS_MT_POSITION_X, 20), 1);
+	/* The driver was open throughout: neither closed nor reopened. */
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
+	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
+}
+
+/* Write @buf to the input device's "inhibited" attribute through sysfs. */
+static ssize_t ki_write_inhibited(struct ki_input *ki, const char *buf)
+{
+	char *kpath, *path;
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	kpath = kobject_get_path(&ki->input->dev.kobj, GFP_KERNEL);
+	if (!kpath)
+		return -ENOMEM;
+	path = kasprintf(GFP_KERNEL, "%s/inhibited", kpath + 1);
+	kfree(kpath);
+	if (!path)
+		return -ENOMEM;
+	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
+	kfree(path);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = kernel_write(file, buf, strlen(buf), &pos);
+	fput(file);
+	return ret;
+}
+
+/* Userspace cannot undo the freeze: the driver's open() is not called. */
+static void shdev_input_test_uninhibit_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki = ki_create(test, kt);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	ki_forget(ki);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+
+	/* A user's own inhibit survives a transfer. */
+	KUNIT_ASSERT_EQ(test, ki_write_inhibited(ki, "1"), 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 1);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), 1);
+	KUNIT_EXPECT_EQ(test, ki->opens, 2);
+}
+
+/* LEDs are not driven while away and are right again after the thaw. */
+static void shdev_input_test_leds(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki = ki_create(test, kt);
+	int leds;
+
+	input_inject_event(ki->handle, EV_LED, LED_CAPSL, 1);
+	KUNIT_EXPECT_EQ(test, ki->last_led, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	leds = ki->leds;
+	input_inject_event(ki->handle, EV_LED, LED_CAPSL, 0);
+	KUNIT_EXPECT_EQ(test, ki->leds, leds);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_GT(test, ki->leds, leds);
+	KUNIT_EXPECT_EQ(test, ki->last_led, 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(LED_CAPSL, ki->input->led));
+}
+
+/* Users leaving and coming while away reach the driver once, at thaw. */
+static void shdev_input_test_open_close_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki = ki_create(test, kt);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	input_close_device(ki->handle);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, ki->closes, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, input_open_device(ki->handle), 0);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, ki->opens, 2);
+	ki_forget(ki);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
+}
+
+/* An input device registered while its device is away starts frozen. */
+static void shdev_input_test_registered_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki;
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	ki = ki_create(test, kt);
+	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	/* Opened by its handler, but the driver is not reached. */
+	KUNIT_EXPECT_EQ(test, ki->opens, 0);
+	ki_forget(ki);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
+}
+
+/* A generic consumer that logs into the fake driver's log. */
+struct kc_consumer {
+	struct shdev_consumer c;
+	struct kt_dev *kt;
+	const char *name;
+	int fail;
+};
+
+static int kc_freeze(struct shdev_consumer *c)
+{
+	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "freeze:%s", kc->name);
+	kt_log(kc->kt, what);
+	return kc->fail;
+}
+
+static void kc_thaw(struct shdev_consumer *c)
+{
+	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "thaw:%s", kc->name);
+	kt_log(kc->kt, what);
+}
+
+static void kc_detach(struct shdev_consumer *c)
+{
+	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "detach:%s", kc->name);
+	kt_log(kc->kt, what);
+}
+
+static const struct shdev_consumer_ops kc_ops = {
+	.name = "test",
+	.freeze = kc_freeze,
+	.thaw = kc_thaw,
+	.detach = kc_detach,
+};
+
+static void kc_remove(void *dev)
+{
+	shdev_consumer_remove(dev);
+}
+
+static struct kc_consumer *kc_add(struct kunit *test, struct kt_dev *kt,
+				  const char *name)
+{
+	struct kc_consumer *kc = kunit_kzalloc(test, sizeof(*kc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kc);
+	kc->kt = kt;
+	kc->name = name;
+	kc->c.ops = &kc_ops;
+	kc->c.dev = &kt->pdev->dev;
+	KUNIT_ASSERT_EQ(test, shdev_consumer_add(kt->sd, &kc->c), 0);
+	/* Gone before kc is freed. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kc_remove,
+							&kt->pdev->dev), 0);
+	return kc;
+}
+
+/* Frozen top-down before quiesce, thawed bottom-up after resume. */
+static void shdev_consumer_test_order(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+
+	kc_add(test, kt, "bottom");
+	kc_add(test, kt, "middle");
+	kc_add(test, kt, "top");
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_STREQ(test, kt->log,
+			   "freeze:top,freeze:middle,freeze:bottom,quiesce");
+	kt_log_clear(kt);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_STREQ(test, kt->log,
+			   "resume,thaw:bottom,thaw:middle,thaw:top");
+}
+
+/*
+ * A consumer that fails to freeze leaves every other consumer, and the
+ * driver, as they were.
+ */
+static void shdev_consumer_test_rollback(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct ki_input *ki;
+	struct kc_consumer *kc;
+
+	kc = kc_add(test, kt, "bottom");
+	ki = ki_create(test, kt);	/* stacked above: frozen first */
+	kc_add(test, kt, "top");
+	kc->fail = -EIO;
+	ki_press(ki);
+	ki_forget(ki);
+
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EIO);
+	KUNIT_EXPECT_STREQ(test, kt->log,
+			   "freeze:top,freeze:bottom,thaw:top");
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
+	/* The input device was let go of and thawed: it works. */
+	ki_forget(ki);
+	ki_press(ki);
+	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
+
+	kc->fail = 0;
+	kt_log_clear(kt);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+}
+
+/* A consumer added while away starts frozen; unbind detaches it. */
+static void shdev_consumer_test_added_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt_log_clear(kt);
+	kc_add(test, kt, "late");
+	KUNIT_EXPECT_STREQ(test, kt->log, "freeze:late");
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_STREQ(test, kt->log, "freeze:late,resume,thaw:late");
+
+	kt_log_clear(kt);
+	device_release_driver(&kt->pdev->dev);
+	KUNIT_EXPECT_STREQ(test, kt->log, "detach:late");
+}
+
+static struct kunit_case shdev_input_cases[] = {
+	KUNIT_CASE(shdev_input_test_release_lets_go),
+	KUNIT_CASE(shdev_input_test_uninhibit_while_away),
+	KUNIT_CASE(shdev_input_test_leds),
+	KUNIT_CASE(shdev_input_test_open_close_while_away),
+	KUNIT_CASE(shdev_input_test_registered_while_away),
+	KUNIT_CASE(shdev_consumer_test_order),
+	KUNIT_CASE(shdev_consumer_test_rollback),
+	KUNIT_CASE(shdev_consumer_test_added_while_away),
+	{}
+};
+
+static struct kunit_suite shdev_input_suite = {
+	.name = "shdev_consumers",
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.init = kt_test_init,
+	.exit = kt_test_exit,
+	.test_cases = shdev_input_cases,
+};
+
+kunit_test_suite(shdev_input_suite);
