@@ -718,6 +718,24 @@ int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_add);
 
+/**
+ * shdev_consumer_del() - unstack a consumer added with shdev_consumer_add()
+ * @sd: the shared device, still registered
+ * @c: the consumer
+ *
+ * Detaches @c: a frozen consumer is released without reaching the device.
+ *
+ * Context: process context; waits for a transfer in flight.
+ */
+void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c)
+{
+	mutex_lock(&sd->lock);
+	list_del(&c->node);
+	c->ops->detach(c);
+	mutex_unlock(&sd->lock);
+}
+EXPORT_SYMBOL_GPL(shdev_consumer_del);
+
 /* The registered shared device at or above @dev, with the list locked. */
 static struct shdev *shdev_above(struct device *dev)
 {

@@ -14,6 +14,8 @@
 #include <linux/types.h>
 
 struct device;
+struct drm_atomic_state;
+struct drm_device;
 struct platform_device;
 struct shdev;
 struct shdev_consumer;
@@ -115,7 +117,13 @@ void shdev_exit(struct shdev *sd, int idx);
 
 int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c);
 int shdev_consumer_add_below(struct shdev_consumer *c);
+void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c);
 void shdev_consumer_remove(struct device *dev);
+
+/* Atomic DRM drivers (drivers/shdev/drm.c). */
+int devm_shdev_attach_drm(struct shdev *sd, struct drm_device *drm);
+void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
+			   void (*tail)(struct drm_atomic_state *state));
 
 struct shdev_peer *shdev_peer_find(const char *name);
 int shdev_release(struct shdev *sd, struct shdev_peer *peer);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the DRM consumer: an atomic DRM device on the fake shared
+ * device, with one plane and one CRTC whose hooks count what reaches the
+ * "hardware".
+ */
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_atomic_state_helper.h>
+#include <drm/drm_atomic_uapi.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_kunit_helpers.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_panic.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_vblank.h>
+#include <kunit/test.h>
+
+#include "fake.h"
+
+struct kd_dev {
+	struct drm_device drm;
+	struct shdev *sd;
+	struct drm_plane *plane;
+	struct drm_crtc *crtc;
+	struct drm_framebuffer fb[2];
+	/* Hooks that reach the hardware. */
+	int plane_updates;
+	int plane_disables;
+	int crtc_disables;
+	int crtc_flushes;
+	/* What the last plane update was asked to draw. */
+	struct drm_framebuffer *drawn_fb;
+	unsigned int drawn_clips;
+};
+
+static struct kd_dev *to_kd(struct drm_device *drm)
+{
+	return container_of(drm, struct kd_dev, drm);
+}
+
+static const struct drm_display_mode kd_mode = {
+	DRM_MODE("64x48", DRM_MODE_TYPE_DRIVER, 1000, 64, 65, 66, 67, 0,
+		 48, 49, 50, 51, 0, 0)
+};
+
+static const u32 kd_formats[] = { DRM_FORMAT_XRGB8888 };
+
+static void kd_plane_update(struct drm_plane *plane,
+			    struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
+								     plane);
+	struct kd_dev *kd = to_kd(plane->dev);
+
+	kd->plane_updates++;
+	kd->drawn_fb = new->fb;
+	kd->drawn_clips = drm_plane_get_damage_clips_count(new);
+}
+
+static void kd_plane_disable(struct drm_plane *plane,
+			     struct drm_atomic_state *state)
+{
+	to_kd(plane->dev)->plane_disables++;
+}
+
+/* As a driver writes it: no panic drawing while the device is away. */
+static int kd_get_scanout_buffer(struct drm_plane *plane,
+				 struct drm_scanout_buffer *sb)
+{
+	struct kd_dev *kd = to_kd(plane->dev);
+
+	if (!shdev_is_local(kd->sd))
+		return -EBUSY;
+	sb->format = drm_format_info(DRM_FORMAT_XRGB8888);
+	sb->width = kd_mode.hdisplay;
+	sb->height = kd_mode.vdisplay;
+	return 0;
+}
+
+static const struct drm_plane_helper_funcs kd_plane_helpers = {
+	.atomic_update = kd_plane_update,
+	.atomic_disable = kd_plane_disable,
+	.get_scanout_buffer = kd_get_scanout_buffer,
+};
+
+static void kd_crtc_disable(struct drm_crtc *crtc,
+			    struct drm_atomic_state *state)
+{
+	to_kd(crtc->dev)->crtc_disables++;
+}
+
+/* The "hardware" has latched the update: send the event, as drivers do. */
+static void kd_crtc_flush(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = crtc->state;
+
+	to_kd(crtc->dev)->crtc_flushes++;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc_state->event)
+		drm_crtc_send_vblank_event(crtc, crtc_state->event);
+	crtc_state->event = NULL;
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs kd_crtc_helpers = {
+	.atomic_disable = kd_crtc_disable,
+	.atomic_flush = kd_crtc_flush,
+};
+
+static void kd_commit_tail(struct drm_atomic_state *state)
+{
+	shdev_drm_commit_tail(to_kd(state->dev)->sd, state, NULL);
+}
+
+static const struct drm_mode_config_helper_funcs kd_mode_config_helpers = {
+	.atomic_commit_tail = kd_commit_tail,
+};
+
+static const struct drm_mode_config_funcs kd_mode_config_funcs = {
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+static void kd_fb_destroy(struct drm_framebuffer *fb)
+{
+	drm_framebuffer_cleanup(fb);
+}
+
+static const struct drm_framebuffer_funcs kd_fb_funcs = {
+	.destroy = kd_fb_destroy,
+};
+
+/*
+ * Commit @fb on the plane of an active CRTC (or nothing, with a NULL @fb,
+ * and the CRTC off), with a flip event.  Returns the commit's error, and
+ * in @flipped whether its event completed.
+ */
+static int kd_commit(struct kd_dev *kd, struct drm_framebuffer *fb,
+		     bool *flipped)
+{
+	struct drm_pending_vblank_event *event;
+	struct drm_modeset_acquire_ctx ctx;
+	struct drm_crtc_commit *commit = NULL;
+	struct drm_atomic_state *state;
+	struct drm_crtc_state *crtc_state;
+	struct drm_plane_state *plane_state;
+	int ret;
+
+	drm_modeset_acquire_init(&ctx, 0);
+	state = drm_atomic_state_alloc(&kd->drm);
+	if (!state) {
+		ret = -ENOMEM;
+		goto fini;
+	}
+	state->acquire_ctx = &ctx;
+
+	crtc_state = drm_atomic_get_crtc_state(state, kd->crtc);
+	plane_state = drm_atomic_get_plane_state(state, kd->plane);
+	if (IS_ERR(crtc_state) || IS_ERR(plane_state)) {
+		ret = -EINVAL;
+		goto put;
+	}
+	ret = drm_atomic_set_mode_for_crtc(crtc_state, fb ? &kd_mode : NULL);
+	if (ret)
+		goto put;
+	crtc_state->active = !!fb;
+	ret = drm_atomic_set_crtc_for_plane(plane_state, fb ? kd->crtc : NULL);
+	if (ret)
+		goto put;
+	drm_atomic_set_fb_for_plane(plane_state, fb);
+	plane_state->crtc_w = fb ? kd_mode.hdisplay : 0;
+	plane_state->crtc_h = fb ? kd_mode.vdisplay : 0;
+	plane_state->src_w = plane_state->crtc_w << 16;
+	plane_state->src_h = plane_state->crtc_h << 16;
+
+	if (fb) {
+		event = kzalloc(sizeof(*event), GFP_KERNEL);
+		if (!event) {
+			ret = -ENOMEM;
+			goto put;
+		}
+		event->event.base.type = DRM_EVENT_FLIP_COMPLETE;
+		event->event.base.length = sizeof(event->event);
+		crtc_state->event = event;
+	}
+
+	ret = drm_atomic_commit(state);
+	if (!ret && fb) {
+		commit = drm_crtc_commit_get(crtc_state->commit);
+		*flipped = completion_done(&commit->flip_done);
+		drm_crtc_commit_put(commit);
+	}
+put:
+	drm_atomic_state_put(state);
+fini:
+	drm_modeset_drop_locks(&ctx);
+	drm_modeset_acquire_fini(&ctx);
+	return ret;
+}
+
+/* Turn everything off and drop the framebuffers, before the device goes. */
+static void kd_teardown(void *data)
+{
+	struct kd_dev *kd = data;
+	int i;
+
+	kd_commit(kd, NULL, NULL);
+	for (i = 0; i < ARRAY_SIZE(kd->fb); i++)
+		drm_framebuffer_put(&kd->fb[i]);
+}
+
+static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
+{
+	struct kd_dev *kd;
+	int i;
+
+	kd = drm_kunit_helper_alloc_drm_device(test, &kt->pdev->dev,
+					       struct kd_dev, drm,
+					       DRIVER_MODESET | DRIVER_ATOMIC);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd);
+	kd->sd = kt->sd;
+	kd->drm.mode_config.funcs = &kd_mode_config_funcs;
+	kd->drm.mode_config.helper_private = &kd_mode_config_helpers;
+	kd->drm.mode_config.max_width = kd_mode.hdisplay;
+	kd->drm.mode_config.max_height = kd_mode.vdisplay;
+
+	kd->plane = drm_kunit_helper_create_primary_plane(test, &kd->drm, NULL,
+							  &kd_plane_helpers,
+							  kd_formats,
+							  ARRAY_SIZE(kd_formats),
+							  NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd->plane);
+	kd->crtc = drm_kunit_helper_create_crtc(test, &kd->drm, kd->plane, NULL,
+						NULL, &kd_crtc_helpers);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd->crtc);
+	drm_mode_config_reset(&kd->drm);
+
+	for (i = 0; i < ARRAY_SIZE(kd->fb); i++) {
+		struct drm_framebuffer *fb = &kd->fb[i];
+
+		fb->dev = &kd->drm;
+		fb->format = drm_format_info(DRM_FORMAT_XRGB8888);
+		fb->width = kd_mode.hdisplay;
+		fb->height = kd_mode.vdisplay;
+		fb->pitches[0] = fb->width * 4;
+		KUNIT_ASSERT_EQ(test, drm_framebuffer_init(&kd->drm, fb,
+							   &kd_fb_funcs), 0);
+	}
+	KUNIT_ASSERT_EQ(test, devm_shdev_attach_drm(kt->sd, &kd->drm), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kd_teardown, kd),
+			0);
+	return kd;
+}
+
+static void shdev_drm_test_commit_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+	bool flipped = false;
+
+	KUNIT_ASSERT_EQ(test, kd_commit(kd, &kd->fb[0], &flipped), 0);
+	KUNIT_EXPECT_TRUE(test, flipped);
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 1);
+	KUNIT_EXPECT_EQ(test, kd->crtc_flushes, 1);
+
+	/* The release turns nothing off. */
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+	KUNIT_EXPECT_EQ(test, kd->plane_disables, 0);
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 1);
+
+	/* A flip while away: accepted, its event completes, no hook runs. */
+	flipped = false;
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, &kd->fb[1], &flipped), 0);
+	KUNIT_EXPECT_TRUE(test, flipped);
+	KUNIT_EXPECT_PTR_EQ(test, kd->plane->state->fb, &kd->fb[1]);
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 1);
+	KUNIT_EXPECT_EQ(test, kd->crtc_flushes, 1);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+	KUNIT_EXPECT_FALSE(test, kd->crtc->state->no_vblank);
+
+	/* The thaw shows the latest state, in full. */
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 2);
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[1]);
+	KUNIT_EXPECT_EQ(test, kd->drawn_clips, 0);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+	KUNIT_EXPECT_EQ(test, kd->plane_disables, 0);
+
+	/* And the hardware path is back. */
+	flipped = false;
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, &kd->fb[0], &flipped), 0);
+	KUNIT_EXPECT_TRUE(test, flipped);
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 3);
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[0]);
+}
+
+static void shdev_drm_test_panic_refused(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+	struct drm_scanout_buffer sb = {};
+
+	KUNIT_EXPECT_EQ(test, kd_get_scanout_buffer(kd->plane, &sb), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, kd_get_scanout_buffer(kd->plane, &sb), -EBUSY);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kd_get_scanout_buffer(kd->plane, &sb), 0);
+}
+
+static void shdev_drm_test_attach_other_device(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_dev *other = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+
+	KUNIT_EXPECT_EQ(test, devm_shdev_attach_drm(other->sd, &kd->drm),
+			-EINVAL);
+}
+
+static struct kunit_case shdev_drm_cases[] = {
+	KUNIT_CASE(shdev_drm_test_commit_while_away),
+	KUNIT_CASE(shdev_drm_test_panic_refused),
+	KUNIT_CASE(shdev_drm_test_attach_other_device),
+	{}
+};
+
+static struct kunit_suite shdev_drm_suite = {
+	.name = "shdev_drm",
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.init = kt_test_init,
+	.exit = kt_test_exit,
+	.test_cases = shdev_drm_cases,
+};
+
+kunit_test_suite(shdev_drm_suite);
