@@ -6,11 +6,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/input.h>
 #include <linux/input/mt.h>
 #include <linux/mount.h>
+#include <linux/serio.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -377,6 +379,208 @@ static void shdev_input_test_registered_while_away(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
 }
 
+/*
+ * A serio stack below the fake device: a port, as i8042's, and a child
+ * driver, as atkbd, that registers an input device on it.
+ */
+#define KS_TYPE		SERIO_RS232
+#define KS_PROTO	0xfe	/* no real serio driver binds to it */
+
+struct ks_port {
+	struct serio *serio;
+	int writes;
+	int opens;
+	int closes;
+};
+
+static int ks_write(struct serio *serio, unsigned char data)
+{
+	struct ks_port *kp = serio->port_data;
+
+	kp->writes++;
+	return 0;
+}
+
+static int ks_open(struct serio *serio)
+{
+	struct ks_port *kp = serio->port_data;
+
+	kp->opens++;
+	return 0;
+}
+
+static void ks_close(struct serio *serio)
+{
+	struct ks_port *kp = serio->port_data;
+
+	kp->closes++;
+}
+
+static irqreturn_t ks_interrupt(struct serio *serio, unsigned char data,
+				unsigned int flags)
+{
+	return IRQ_HANDLED;
+}
+
+static int ks_connect(struct serio *serio, struct serio_driver *drv)
+{
+	struct input_dev *input;
+	int ret;
+
+	ret = serio_open(serio, drv);
+	if (ret)
+		return ret;
+	input = input_allocate_device();
+	if (!input) {
+		serio_close(serio);
+		return -ENOMEM;
+	}
+	input->name = "shdev-kt serio keyboard";
+	input->dev.parent = &serio->dev;
+	input_set_capability(input, EV_KEY, KEY_A);
+	ret = input_register_device(input);
+	if (ret) {
+		input_free_device(input);
+		serio_close(serio);
+		return ret;
+	}
+	serio_set_drvdata(serio, input);
+	return 0;
+}
+
+static void ks_disconnect(struct serio *serio)
+{
+	input_unregister_device(serio_get_drvdata(serio));
+	serio_close(serio);
+}
+
+static const struct serio_device_id ks_ids[] = {
+	{ .type = KS_TYPE, .proto = KS_PROTO, .id = SERIO_ANY,
+	  .extra = SERIO_ANY },
+	{ }
+};
+
+static struct serio_driver ks_driver = {
+	.driver.name = "shdev-kt-serio",
+	.id_table = ks_ids,
+	.interrupt = ks_interrupt,
+	.connect = ks_connect,
+	.disconnect = ks_disconnect,
+};
+
+static void ks_unregister_driver(void *unused)
+{
+	serio_unregister_driver(&ks_driver);
+}
+
+static void ks_unregister_port(void *data)
+{
+	serio_unregister_port(data);
+}
+
+/*
+ * serio registers ports from a worker: wait, boundedly, until the child
+ * driver's connect has finished (it sets the drvdata last).
+ */
+static bool ks_wait_bound(struct serio *serio)
+{
+	bool bound = false;
+	int i;
+
+	for (i = 0; i < 5000 && !bound; i++) {
+		usleep_range(500, 1000);
+		mutex_lock(&serio->drv_mutex);
+		bound = serio->drv && serio_get_drvdata(serio);
+		mutex_unlock(&serio->drv_mutex);
+	}
+	return bound;
+}
+
+static struct ks_port *ks_create(struct kunit *test, struct kt_dev *kt)
+{
+	struct ks_port *kp;
+	struct serio *serio;
+
+	kp = kunit_kzalloc(test, sizeof(*kp), GFP_KERNEL);
+	serio = kzalloc(sizeof(*serio), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kp);
+	KUNIT_ASSERT_NOT_NULL(test, serio);
+	serio->id.type = KS_TYPE;
+	serio->id.proto = KS_PROTO;
+	serio->write = ks_write;
+	serio->open = ks_open;
+	serio->close = ks_close;
+	serio->port_data = kp;
+	serio->dev.parent = &kt->pdev->dev;
+	strscpy(serio->name, "shdev-kt port");
+	kp->serio = serio;
+
+	/* serio_unregister_driver() leaves it set, for the previous test. */
+	ks_driver.manual_bind = false;
+	KUNIT_ASSERT_EQ(test, serio_register_driver(&ks_driver), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							ks_unregister_driver,
+							NULL), 0);
+	serio_register_port(serio);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							ks_unregister_port,
+							serio), 0);
+	KUNIT_ASSERT_TRUE(test, ks_wait_bound(serio));
+	KUNIT_ASSERT_EQ(test, kp->opens, 1);
+	return kp;
+}
+
+/* The port and its child driver stay bound; the port is not reached. */
+static void shdev_serio_test_stack_stays_bound(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct ks_port *kp = ks_create(test, kt);
+	struct serio *serio = kp->serio;
+	struct input_dev *input = serio_get_drvdata(serio);
+
+	KUNIT_ASSERT_EQ(test, serio_write(serio, 0xed), 0);
+	KUNIT_EXPECT_EQ(test, kp->writes, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, device_is_registered(&serio->dev));
+	KUNIT_EXPECT_PTR_EQ(test, serio->drv, &ks_driver);
+	KUNIT_EXPECT_PTR_EQ(test, serio_get_drvdata(serio), input);
+	KUNIT_EXPECT_TRUE(test, input->inhibited);
+	/* A child driver writing to the port while away is refused. */
+	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xed), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kp->writes, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_PTR_EQ(test, serio->drv, &ks_driver);
+	KUNIT_EXPECT_FALSE(test, input->inhibited);
+	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xf4), 0);
+	KUNIT_EXPECT_EQ(test, kp->writes, 2);
+	/* Bound throughout: the port was neither closed nor opened again. */
+	KUNIT_EXPECT_EQ(test, kp->opens, 1);
+	KUNIT_EXPECT_EQ(test, kp->closes, 0);
+}
+
+/* A child driver that leaves while away closes the port at thaw. */
+static void shdev_serio_test_unbind_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct ks_port *kp = ks_create(test, kt);
+	struct serio *serio = kp->serio;
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	device_release_driver(&serio->dev);
+	KUNIT_EXPECT_NULL(test, serio->drv);
+	KUNIT_EXPECT_EQ(test, kp->closes, 0);
+	/* Nor can a driver bind to the port while it is away. */
+	KUNIT_EXPECT_NE(test, device_attach(&serio->dev), 1);
+	KUNIT_EXPECT_EQ(test, kp->opens, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kp->closes, 1);
+	KUNIT_EXPECT_EQ(test, device_attach(&serio->dev), 1);
+	KUNIT_EXPECT_EQ(test, kp->opens, 2);
+}
+
 /* A generic consumer that logs into the fake driver's log. */
 struct kc_consumer {
 	struct shdev_consumer c;
@@ -518,6 +722,8 @@ static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_leds),
 	KUNIT_CASE(shdev_input_test_open_close_while_away),
 	KUNIT_CASE(shdev_input_test_registered_while_away),
+	KUNIT_CASE(shdev_serio_test_stack_stays_bound),
+	KUNIT_CASE(shdev_serio_test_unbind_while_away),
 	KUNIT_CASE(shdev_consumer_test_order),
 	KUNIT_CASE(shdev_consumer_test_rollback),
 	KUNIT_CASE(shdev_consumer_test_added_while_away),
