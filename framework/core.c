@@ -3,12 +3,15 @@
  * shdev core: ownership state machine, hardware gate, sysfs attribute,
  * power and system-sleep interlocks, peer and backend registry.
  *
- * A transfer is an ordered list of paired steps (shdev_steps[]).  A release
- * runs the forward half of each step in order; a failure runs the backward
- * half of every step already done, in reverse, and leaves the device local.
- * A reclaim runs the backward halves in reverse.  sd->done counts the steps
- * whose forward half is in effect, so a failed reclaim (state
- * %SHDEV_LOST) is retried from exactly where it stopped.
+ * Devices move in units: a unit is the set of devices that change hands
+ * together (a display and its touch controller, say); a device described
+ * in no unit is a unit of its own.  A transfer is an ordered list of paired
+ * steps (shdev_steps[]), each run once for the unit or once per member, in
+ * member order.  A release runs the forward halves in order; a failure runs
+ * the backward half of every slot already done, in reverse, and leaves the
+ * unit local.  A reclaim runs the backward halves in reverse.  u->done
+ * counts the slots whose forward half is in effect, so a failed reclaim
+ * (state %SHDEV_LOST) is retried from exactly where it stopped.
  */
 
 #define pr_fmt(fmt) "shdev: " fmt
@@ -22,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
 #include <linux/sched/signal.h>
@@ -43,10 +47,28 @@ struct shdev {
 	struct platform_device *pdev;
 	const struct shdev_ops *ops;
 	void *priv;
+	struct shdev_unit *unit;
+	unsigned int index;		/* in unit->members[] */
 
 	/* The gate: readers in shdev_enter(), closed by the transfer. */
 	struct srcu_struct srcu;
 	bool away;
+
+	/* Under the unit's lock. */
+	bool left;			/* the peer has had the resources */
+	bool tainted;			/* sanitize before the next resume */
+	bool orphan;			/* driver gone, peer still holds it */
+	struct list_head consumers;	/* stacked devices, bottom first */
+
+	struct device_attribute attr;
+	struct attribute *attrs[2];
+	struct attribute_group group;
+	struct list_head node;		/* in shdev_devices */
+};
+
+struct shdev_unit {
+	struct device *dev;		/* named in messages and debugfs */
+	const struct shdev_unit_desc *desc;	/* NULL: a device on its own */
 
 	/* What ownership_show() reports; written under both locks. */
 	spinlock_t state_lock;
@@ -56,28 +78,28 @@ struct shdev {
 	/* Serializes transfers; protects every field below. */
 	struct mutex lock;
 	struct shdev_peer *peer;	/* holder, unless done == 0 */
-	unsigned int done;		/* steps whose forward half holds */
-	bool left;			/* the peer has had the resources */
-	bool tainted;			/* sanitize before the next resume */
-	bool orphan;			/* driver gone, peer still holds it */
-	struct list_head consumers;	/* stacked devices, bottom first */
+	unsigned int done;		/* slots whose forward half holds */
 	struct shdev_stats stats;
+	unsigned int nr;		/* members */
+	struct shdev *members[SHDEV_UNIT_MAX];
+	struct dentry *debugfs;
 
+	/* A unit from Devicetree: its own attribute, in shdev_units. */
 	struct device_attribute attr;
 	struct attribute *attrs[2];
 	struct attribute_group group;
-	struct dentry *debugfs;
-	struct list_head node;		/* in shdev_devices */
+	struct list_head node;
 };
 
-/* Lock order: shdev_devices_lock, sd->lock, shdev_peers_lock. */
+/* Lock order: shdev_devices_lock, unit lock, shdev_peers_lock. */
 static DEFINE_MUTEX(shdev_devices_lock);
 static LIST_HEAD(shdev_devices);
+static LIST_HEAD(shdev_units);		/* from Devicetree */
 static DEFINE_MUTEX(shdev_peers_lock);
 static LIST_HEAD(shdev_peers);
 static LIST_HEAD(shdev_backends);
 
-/* Devices not local, and whether system sleep is under way. */
+/* Units not local, and whether system sleep is under way. */
 static DEFINE_MUTEX(shdev_sleep_lock);
 static unsigned int shdev_nr_away;
 static bool shdev_sleeping;
@@ -134,14 +156,15 @@ EXPORT_SYMBOL_GPL(shdev_dev);
  * shdev_get_state() - current ownership state
  * @sd: the shared device
  *
- * The value may change as soon as it is read; use shdev_enter() to keep
- * the device local for the duration of a hardware access.
+ * The state is its unit's.  It may change as soon as it is read; use
+ * shdev_enter() to keep the device local for the duration of a hardware
+ * access.
  *
  * Return: the state.
  */
 enum shdev_state shdev_get_state(const struct shdev *sd)
 {
-	return READ_ONCE(sd->state);
+	return READ_ONCE(sd->unit->state);
 }
 EXPORT_SYMBOL_GPL(shdev_get_state);
 
@@ -227,11 +250,13 @@ const struct resource *shdev_get_resource(const struct shdev *sd,
 }
 EXPORT_SYMBOL_GPL(shdev_get_resource);
 
-/* The steps of a transfer.  Forward halves release, backward halves
- * reclaim; backward halves also undo a failed release.
+/*
+ * The steps of a transfer.  Forward halves release, backward halves
+ * reclaim; backward halves also undo a failed release.  Steps of the whole
+ * unit get a NULL member.
  */
 
-static int shdev_sleep_block(struct shdev *sd)
+static int shdev_sleep_block(struct shdev_unit *u, struct shdev *sd)
 {
 	int ret = 0;
 
@@ -244,7 +269,7 @@ static int shdev_sleep_block(struct shdev *sd)
 	return ret;
 }
 
-static int shdev_sleep_unblock(struct shdev *sd)
+static int shdev_sleep_unblock(struct shdev_unit *u, struct shdev *sd)
 {
 	mutex_lock(&shdev_sleep_lock);
 	shdev_nr_away--;
@@ -252,19 +277,32 @@ static int shdev_sleep_unblock(struct shdev *sd)
 	return 0;
 }
 
-static int shdev_pin(struct shdev *sd)
+static int shdev_pin(struct shdev_unit *u, struct shdev *sd)
 {
-	return try_module_get(sd->peer->backend->owner) ? 0 : -ENODEV;
+	return try_module_get(u->peer->backend->owner) ? 0 : -ENODEV;
 }
 
-static int shdev_unpin(struct shdev *sd)
+static int shdev_unpin(struct shdev_unit *u, struct shdev *sd)
 {
-	module_put(sd->peer->backend->owner);
+	module_put(u->peer->backend->owner);
+	return 0;
+}
+
+/* The unit's clocks and supplies stay on while a peer holds it. */
+static int shdev_hold(struct shdev_unit *u, struct shdev *sd)
+{
+	return u->desc ? u->desc->hold(u->desc) : 0;
+}
+
+static int shdev_unhold(struct shdev_unit *u, struct shdev *sd)
+{
+	if (u->desc)
+		u->desc->unhold(u->desc);
 	return 0;
 }
 
 /* Stacked devices stop reaching the device, the topmost first. */
-static int shdev_freeze(struct shdev *sd)
+static int shdev_freeze(struct shdev_unit *u, struct shdev *sd)
 {
 	struct shdev_consumer *c;
 	int ret;
@@ -288,7 +326,7 @@ thaw:
 	return ret;
 }
 
-static int shdev_thaw(struct shdev *sd)
+static int shdev_thaw(struct shdev_unit *u, struct shdev *sd)
 {
 	struct shdev_consumer *c;
 
@@ -304,7 +342,7 @@ static int shdev_thaw(struct shdev *sd)
 }
 
 /* Keep the device powered while away: the peer expects it on. */
-static int shdev_power_get(struct shdev *sd)
+static int shdev_power_get(struct shdev_unit *u, struct shdev *sd)
 {
 	struct device *dev = &sd->pdev->dev;
 	int ret;
@@ -317,43 +355,43 @@ static int shdev_power_get(struct shdev *sd)
 	return ret < 0 ? ret : 0;
 }
 
-static int shdev_power_put(struct shdev *sd)
+static int shdev_power_put(struct shdev_unit *u, struct shdev *sd)
 {
 	pm_runtime_put(&sd->pdev->dev);
 	return 0;
 }
 
-static int shdev_gate_close(struct shdev *sd)
+static int shdev_gate_close(struct shdev_unit *u, struct shdev *sd)
 {
 	WRITE_ONCE(sd->away, true);
 	synchronize_srcu(&sd->srcu);
 	return 0;
 }
 
-static int shdev_gate_open(struct shdev *sd)
+static int shdev_gate_open(struct shdev_unit *u, struct shdev *sd)
 {
 	WRITE_ONCE(sd->away, false);
 	return 0;
 }
 
-static int shdev_quiesce(struct shdev *sd)
+static int shdev_quiesce(struct shdev_unit *u, struct shdev *sd)
 {
 	return sd->ops->quiesce(sd);
 }
 
-static int shdev_resume(struct shdev *sd)
+static int shdev_resume(struct shdev_unit *u, struct shdev *sd)
 {
 	return sd->orphan ? 0 : sd->ops->resume(sd);
 }
 
 /* Nothing of Linux's may reach an untrusted peer. */
-static int shdev_sanitize_out(struct shdev *sd)
+static int shdev_sanitize_out(struct shdev_unit *u, struct shdev *sd)
 {
-	return sd->peer->untrusted ? sd->ops->sanitize(sd) : 0;
+	return u->peer->untrusted ? sd->ops->sanitize(sd) : 0;
 }
 
 /* Nothing of the peer's may reach Linux after it died or if untrusted. */
-static int shdev_sanitize_in(struct shdev *sd)
+static int shdev_sanitize_in(struct shdev_unit *u, struct shdev *sd)
 {
 	int ret;
 
@@ -365,7 +403,7 @@ static int shdev_sanitize_in(struct shdev *sd)
 	return ret;
 }
 
-static int shdev_validate(struct shdev *sd)
+static int shdev_validate(struct shdev_unit *u, struct shdev *sd)
 {
 	int ret = 0;
 
@@ -378,9 +416,9 @@ static int shdev_validate(struct shdev *sd)
 	return ret;
 }
 
-static int shdev_backend_release(struct shdev *sd)
+static int shdev_backend_release(struct shdev_unit *u, struct shdev *sd)
 {
-	struct shdev_peer *peer = sd->peer;
+	struct shdev_peer *peer = u->peer;
 	int ret;
 
 	ret = peer->backend->ops->release(peer, sd);
@@ -391,112 +429,163 @@ static int shdev_backend_release(struct shdev *sd)
 	return 0;
 }
 
-static int shdev_backend_reclaim(struct shdev *sd)
+static int shdev_backend_reclaim(struct shdev_unit *u, struct shdev *sd)
 {
-	struct shdev_peer *peer = sd->peer;
+	struct shdev_peer *peer = u->peer;
 
 	return peer->backend->ops->reclaim(peer, sd);
 }
 
 struct shdev_step {
 	const char *name;
-	int (*release)(struct shdev *sd);
-	int (*reclaim)(struct shdev *sd);
+	bool per_unit;		/* once for the unit, not once per member */
+	int (*release)(struct shdev_unit *u, struct shdev *sd);
+	int (*reclaim)(struct shdev_unit *u, struct shdev *sd);
 };
 
 static const struct shdev_step shdev_steps[] = {
-	{ "sleep",	shdev_sleep_block,	shdev_sleep_unblock },
-	{ "pin",	shdev_pin,		shdev_unpin },
-	{ "consumers",	shdev_freeze,		shdev_thaw },
-	{ "power",	shdev_power_get,	shdev_power_put },
-	{ "gate",	shdev_gate_close,	shdev_gate_open },
-	{ "quiesce",	shdev_quiesce,		shdev_resume },
-	{ "sanitize",	shdev_sanitize_out,	shdev_sanitize_in },
-	{ "validate",	NULL,			shdev_validate },
-	{ "backend",	shdev_backend_release,	shdev_backend_reclaim },
+	{ "sleep",	true,	shdev_sleep_block,	shdev_sleep_unblock },
+	{ "pin",	true,	shdev_pin,		shdev_unpin },
+	{ "hold",	true,	shdev_hold,		shdev_unhold },
+	{ "consumers",	false,	shdev_freeze,		shdev_thaw },
+	{ "power",	false,	shdev_power_get,	shdev_power_put },
+	{ "gate",	false,	shdev_gate_close,	shdev_gate_open },
+	{ "quiesce",	false,	shdev_quiesce,		shdev_resume },
+	{ "sanitize",	false,	shdev_sanitize_out,	shdev_sanitize_in },
+	{ "validate",	false,	NULL,			shdev_validate },
+	{ "backend",	false,	shdev_backend_release,	shdev_backend_reclaim },
 };
 
-#define SHDEV_NR_STEPS	ARRAY_SIZE(shdev_steps)
-#define SHDEV_STEP_CONSUMERS	2	/* index of "consumers" */
+#define SHDEV_STEP_CONSUMERS	3	/* index of "consumers" */
 
-static int shdev_run_step(struct shdev *sd, const struct shdev_step *step,
-			  bool reclaim)
+/* Slots of a transfer of @u: one per unit step, one per member step. */
+static unsigned int shdev_slots(const struct shdev_unit *u)
 {
-	int (*fn)(struct shdev *sd) = reclaim ? step->reclaim : step->release;
-	ktime_t start = ktime_get();
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(shdev_steps); i++)
+		n += shdev_steps[i].per_unit ? 1 : u->nr;
+	return n;
+}
+
+/* The slot of step @step for member @m. */
+static unsigned int shdev_slot_of(const struct shdev_unit *u,
+				  unsigned int step, unsigned int m)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < step; i++)
+		n += shdev_steps[i].per_unit ? 1 : u->nr;
+	return shdev_steps[step].per_unit ? n : n + m;
+}
+
+/* The step of slot @k, and in @sd its member (NULL for a unit step). */
+static const struct shdev_step *shdev_slot(const struct shdev_unit *u,
+					   unsigned int k, struct shdev **sd)
+{
+	const struct shdev_step *step = shdev_steps;
+
+	for (;; step++) {
+		unsigned int n = step->per_unit ? 1 : u->nr;
+
+		if (k < n) {
+			*sd = step->per_unit ? NULL : u->members[k];
+			return step;
+		}
+		k -= n;
+	}
+}
+
+static int shdev_run_slot(struct shdev_unit *u, unsigned int k, bool reclaim)
+{
+	const struct shdev_step *step;
+	int (*fn)(struct shdev_unit *u, struct shdev *sd);
+	struct shdev *sd;
+	ktime_t start;
 	int ret;
 
+	step = shdev_slot(u, k, &sd);
+	fn = reclaim ? step->reclaim : step->release;
 	if (!fn)
 		return 0;
-	ret = fn(sd);
-	trace_shdev_step(&sd->pdev->dev, step->name,
+	start = ktime_get();
+	ret = fn(u, sd);
+	trace_shdev_step(sd ? &sd->pdev->dev : u->dev, step->name,
 			 reclaim ? "reclaim" : "release", ret,
 			 ktime_to_ns(ktime_sub(ktime_get(), start)));
+	if (ret)
+		dev_err(sd ? &sd->pdev->dev : u->dev, "%s step %s failed: %d\n",
+			reclaim ? "reclaim" : "release", step->name, ret);
 	return ret;
 }
 
-/* Run backward halves from sd->done down to 0; stop at the first error. */
-static int shdev_unwind(struct shdev *sd)
+/* Run backward halves from u->done down to 0; stop at the first error. */
+static int shdev_unwind(struct shdev_unit *u)
 {
 	int ret;
 
-	while (sd->done) {
-		const struct shdev_step *step = &shdev_steps[sd->done - 1];
-
-		ret = shdev_run_step(sd, step, true);
-		if (ret) {
-			dev_err(&sd->pdev->dev, "reclaim step %s failed: %d\n",
-				step->name, ret);
+	while (u->done) {
+		ret = shdev_run_slot(u, u->done - 1, true);
+		if (ret)
 			return ret;
-		}
-		sd->done--;
+		u->done--;
 	}
 	return 0;
 }
 
-static void shdev_notify(struct shdev *sd)
+static void shdev_notify_dev(struct shdev_unit *u, struct device *dev)
 {
-	struct device *dev = &sd->pdev->dev;
 	char owner[sizeof("SHDEV_OWNER=") + SHDEV_NAME_MAX];
 	char state[32];
 	char *envp[3];
 
 	snprintf(owner, sizeof(owner), "SHDEV_OWNER=%s",
-		 sd->state == SHDEV_LOCAL ? "local" : sd->peer->name);
+		 u->state == SHDEV_LOCAL ? "local" : u->peer->name);
 	snprintf(state, sizeof(state), "SHDEV_STATE=%s",
-		 shdev_state_name(sd->state));
+		 shdev_state_name(u->state));
 	envp[0] = owner;
 	envp[1] = state;
 	envp[2] = NULL;
-	if (!sd->orphan)
-		sysfs_notify(&dev->kobj, NULL, "ownership");
+	sysfs_notify(&dev->kobj, NULL, "ownership");
 	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
 }
 
-static void shdev_set_state(struct shdev *sd, enum shdev_state state)
+/* A transition completed: wake pollers and tell udev, for every member. */
+static void shdev_notify(struct shdev_unit *u)
 {
-	if (state == SHDEV_LOCAL)
-		sd->peer = NULL;
-	spin_lock(&sd->state_lock);
-	WRITE_ONCE(sd->state, state);
-	strscpy(sd->owner, sd->peer ? sd->peer->name : "");
-	spin_unlock(&sd->state_lock);
+	unsigned int m;
+
+	if (u->desc)
+		shdev_notify_dev(u, u->dev);
+	for (m = 0; m < u->nr; m++)
+		if (u->members[m] && !u->members[m]->orphan)
+			shdev_notify_dev(u, &u->members[m]->pdev->dev);
 }
 
-static void shdev_account(struct shdev *sd, const char *op, int ret,
+static void shdev_set_state(struct shdev_unit *u, enum shdev_state state)
+{
+	if (state == SHDEV_LOCAL)
+		u->peer = NULL;
+	spin_lock(&u->state_lock);
+	WRITE_ONCE(u->state, state);
+	strscpy(u->owner, u->peer ? u->peer->name : "");
+	spin_unlock(&u->state_lock);
+}
+
+static void shdev_account(struct shdev_unit *u, const char *op, int ret,
 			  ktime_t start, u64 *counter)
 {
 	u64 ns = ktime_to_ns(ktime_sub(ktime_get(), start));
 
 	if (ret) {
-		sd->stats.failures++;
+		u->stats.failures++;
 	} else {
 		(*counter)++;
-		sd->stats.last_ns = ns;
-		sd->stats.worst_ns = max(sd->stats.worst_ns, ns);
+		u->stats.last_ns = ns;
+		u->stats.worst_ns = max(u->stats.worst_ns, ns);
 	}
-	trace_shdev_transfer_end(&sd->pdev->dev, op, ret,
-				 shdev_state_name(sd->state), ns);
+	trace_shdev_transfer_end(u->dev, op, ret, shdev_state_name(u->state),
+				 ns);
 }
 
 static bool shdev_peer_registered(struct shdev_peer *peer)
@@ -511,119 +600,148 @@ static bool shdev_peer_registered(struct shdev_peer *peer)
 	return found;
 }
 
-/* Reclaim with sd->lock held. */
-static int __shdev_reclaim(struct shdev *sd)
+/* A unit from Devicetree goes to the peers it names, under their ids. */
+static bool shdev_peer_allowed(struct shdev_unit *u, struct shdev_peer *peer)
+{
+	const struct shdev_unit_desc *desc = u->desc;
+	unsigned int i;
+
+	if (!desc)
+		return true;
+	for (i = 0; i < desc->nr_peers; i++) {
+		if (strcmp(desc->peer_names[i], peer->name))
+			continue;
+		if (desc->peer_ids[i] == peer->id)
+			return true;
+		dev_err(u->dev, "peer %s has id %llu, not %u as described\n",
+			peer->name, peer->id, desc->peer_ids[i]);
+		return false;
+	}
+	dev_err(u->dev, "peer %s may not take this unit\n", peer->name);
+	return false;
+}
+
+/* Reclaim with the unit's lock held. */
+static int __shdev_reclaim(struct shdev_unit *u)
 {
 	ktime_t start = ktime_get();
 	int ret;
 
-	if (sd->state == SHDEV_LOCAL)
+	if (u->state == SHDEV_LOCAL)
 		return 0;
-	trace_shdev_transfer_start(&sd->pdev->dev, "reclaim", sd->peer->name);
-	shdev_set_state(sd, SHDEV_RECLAIMING);
-	ret = shdev_unwind(sd);
-	shdev_set_state(sd, ret ? SHDEV_LOST : SHDEV_LOCAL);
-	shdev_account(sd, "reclaim", ret, start, &sd->stats.reclaims);
-	shdev_notify(sd);
+	trace_shdev_transfer_start(u->dev, "reclaim", u->peer->name);
+	shdev_set_state(u, SHDEV_RECLAIMING);
+	ret = shdev_unwind(u);
+	shdev_set_state(u, ret ? SHDEV_LOST : SHDEV_LOCAL);
+	shdev_account(u, "reclaim", ret, start, &u->stats.reclaims);
+	shdev_notify(u);
 	return ret;
 }
 
-/* Release with sd->lock held. */
-static int __shdev_release(struct shdev *sd, struct shdev_peer *peer)
+/* Release with the unit's lock held. */
+static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
 {
-	struct device *dev = &sd->pdev->dev;
+	unsigned int m, slots = shdev_slots(u);
 	ktime_t start = ktime_get();
 	int ret = 0;
 
-	if (sd->state != SHDEV_LOCAL)
-		return sd->state == SHDEV_REMOTE && sd->peer == peer ? 0 : -EBUSY;
+	if (u->state != SHDEV_LOCAL)
+		return u->state == SHDEV_REMOTE && u->peer == peer ? 0 : -EBUSY;
 	if (!shdev_peer_registered(peer))
 		return -EINVAL;
-	if (peer->untrusted && !sd->ops->sanitize) {
-		dev_err(dev, "no sanitize callback: cannot go to untrusted peer %s\n",
-			peer->name);
+	if (!shdev_peer_allowed(u, peer))
 		return -EPERM;
+	for (m = 0; m < u->nr; m++) {
+		if (!u->members[m]) {
+			dev_err(u->dev, "unit incomplete: member %u has no driver\n",
+				m);
+			return -ENODEV;
+		}
+		if (peer->untrusted && !u->members[m]->ops->sanitize) {
+			dev_err(&u->members[m]->pdev->dev,
+				"no sanitize callback: cannot go to untrusted peer %s\n",
+				peer->name);
+			return -EPERM;
+		}
 	}
 
-	trace_shdev_transfer_start(dev, "release", peer->name);
-	sd->peer = peer;
-	shdev_set_state(sd, SHDEV_RELEASING);
-	while (sd->done < SHDEV_NR_STEPS) {
-		const struct shdev_step *step = &shdev_steps[sd->done];
-
-		ret = shdev_run_step(sd, step, false);
-		if (ret) {
-			dev_err(dev, "release to %s failed at %s: %d\n",
-				peer->name, step->name, ret);
+	trace_shdev_transfer_start(u->dev, "release", peer->name);
+	u->peer = peer;
+	shdev_set_state(u, SHDEV_RELEASING);
+	while (u->done < slots) {
+		ret = shdev_run_slot(u, u->done, false);
+		if (ret)
 			break;
-		}
-		sd->done++;
+		u->done++;
 	}
 
 	if (ret) {
-		/* Undo; if that fails too the device is lost, not local. */
-		shdev_set_state(sd, shdev_unwind(sd) ? SHDEV_LOST : SHDEV_LOCAL);
+		/* Undo; if that fails too the unit is lost, not local. */
+		shdev_set_state(u, shdev_unwind(u) ? SHDEV_LOST : SHDEV_LOCAL);
 	} else {
-		shdev_set_state(sd, SHDEV_REMOTE);
+		shdev_set_state(u, SHDEV_REMOTE);
 	}
-	shdev_account(sd, "release", ret, start, &sd->stats.releases);
-	if (!ret || sd->state == SHDEV_LOST)
-		shdev_notify(sd);
+	shdev_account(u, "release", ret, start, &u->stats.releases);
+	if (!ret || u->state == SHDEV_LOST)
+		shdev_notify(u);
 	return ret;
 }
 
 /**
- * shdev_release() - give a device to a peer
+ * shdev_release() - give a device, and its unit, to a peer
  * @sd: the shared device
  * @peer: a registered peer
  *
- * Runs the whole release: closes the gate, waits for sections in flight,
- * quiesces the driver and has the backend hand the resources over.  On
- * failure every step done is undone in reverse and the device is local
- * again.  This is what a write of a peer's name to ``ownership`` does; it
- * is exported for in-kernel policy.
+ * Runs the whole release of @sd's unit: freezes the stacked devices,
+ * closes the gates, waits for sections in flight, quiesces the drivers and
+ * has the backend hand the resources over, member after member at every
+ * step.  On failure every step done is undone in reverse and the unit is
+ * local again.  This is what a write of a peer's name to ``ownership``
+ * does; it is exported for in-kernel policy.
  *
  * Context: process context; may sleep for the whole transfer.
- * Return: 0 when the peer holds the device (also when it already did),
- * -EBUSY when another transfer is in flight, the device is held by another
+ * Return: 0 when the peer holds the unit (also when it already did),
+ * -EBUSY when another transfer is in flight, the unit is held by another
  * peer or lost, or system sleep is under way, -EINVAL for an unregistered
- * peer, -EPERM for an untrusted peer and a device without sanitize, or the
- * error of the step that failed.
+ * peer, -ENODEV when a member has no driver, -EPERM for an untrusted peer
+ * and a member without sanitize, or the error of the step that failed.
  */
 int shdev_release(struct shdev *sd, struct shdev_peer *peer)
 {
+	struct shdev_unit *u = sd->unit;
 	int ret;
 
-	if (!mutex_trylock(&sd->lock))
+	if (!mutex_trylock(&u->lock))
 		return -EBUSY;
-	ret = __shdev_release(sd, peer);
-	mutex_unlock(&sd->lock);
+	ret = __shdev_release(u, peer);
+	mutex_unlock(&u->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_release);
 
 /**
- * shdev_reclaim() - take a device back from its peer
+ * shdev_reclaim() - take a device, and its unit, back from its peer
  * @sd: the shared device
  *
- * Runs the whole reclaim: the backend takes the resources back, the driver
- * validates, sanitizes (after a peer's death, or from an untrusted peer)
- * and resumes, and the gate opens.  A failure leaves the device
- * %SHDEV_LOST with the gate closed; calling this again retries from the
- * step that failed.
+ * Runs the whole reclaim of @sd's unit: the backend takes the resources
+ * back, the drivers validate, sanitize (after a peer's death, or from an
+ * untrusted peer) and resume, the gates open and the stacked devices thaw.
+ * A failure leaves the unit %SHDEV_LOST with the gates closed; calling
+ * this again retries from the step that failed.
  *
  * Context: process context; may sleep for the whole transfer.
- * Return: 0 when the device is local (also when it already was), -EBUSY
+ * Return: 0 when the unit is local (also when it already was), -EBUSY
  * when another transfer is in flight, or the error of the step that failed.
  */
 int shdev_reclaim(struct shdev *sd)
 {
+	struct shdev_unit *u = sd->unit;
 	int ret;
 
-	if (!mutex_trylock(&sd->lock))
+	if (!mutex_trylock(&u->lock))
 		return -EBUSY;
-	ret = __shdev_reclaim(sd);
-	mutex_unlock(&sd->lock);
+	ret = __shdev_reclaim(u);
+	mutex_unlock(&u->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_reclaim);
@@ -646,6 +764,18 @@ static bool shdev_name_valid(const char *name, size_t len)
 		    !memcmp(shdev_state_names[i], name, len))
 			return false;
 	return true;
+}
+
+/**
+ * shdev_peer_name_valid() - whether a string may name a peer
+ * @name: the string
+ *
+ * Return: true for 1 to %SHDEV_NAME_MAX lower case letters, digits, '-'
+ * and '_', other than a state name.
+ */
+bool shdev_peer_name_valid(const char *name)
+{
+	return shdev_name_valid(name, strlen(name));
 }
 
 static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
@@ -678,13 +808,14 @@ struct shdev_peer *shdev_peer_find(const char *name)
 }
 EXPORT_SYMBOL_GPL(shdev_peer_find);
 
-/* With sd->lock held: a consumer joining a device away starts frozen. */
+/* With the unit's lock held: a consumer joining a device away is frozen. */
 static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
 {
+	struct shdev_unit *u = sd->unit;
 	int ret;
 
 	c->frozen = false;
-	if (sd->done > SHDEV_STEP_CONSUMERS) {
+	if (u->done > shdev_slot_of(u, SHDEV_STEP_CONSUMERS, sd->index)) {
 		ret = c->ops->freeze(c);
 		if (ret)
 			return ret;
@@ -711,9 +842,9 @@ int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
 {
 	int ret;
 
-	mutex_lock(&sd->lock);
+	mutex_lock(&sd->unit->lock);
 	ret = __shdev_consumer_add(sd, c);
-	mutex_unlock(&sd->lock);
+	mutex_unlock(&sd->unit->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_add);
@@ -729,10 +860,10 @@ EXPORT_SYMBOL_GPL(shdev_consumer_add);
  */
 void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c)
 {
-	mutex_lock(&sd->lock);
+	mutex_lock(&sd->unit->lock);
 	list_del(&c->node);
 	c->ops->detach(c);
-	mutex_unlock(&sd->lock);
+	mutex_unlock(&sd->unit->lock);
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_del);
 
@@ -768,11 +899,8 @@ int shdev_consumer_add_below(struct shdev_consumer *c)
 
 	mutex_lock(&shdev_devices_lock);
 	sd = shdev_above(c->dev->parent);
-	if (sd) {
-		mutex_lock(&sd->lock);
-		ret = __shdev_consumer_add(sd, c);
-		mutex_unlock(&sd->lock);
-	}
+	if (sd)
+		ret = shdev_consumer_add(sd, c);
 	mutex_unlock(&shdev_devices_lock);
 	return ret;
 }
@@ -795,14 +923,14 @@ void shdev_consumer_remove(struct device *dev)
 
 	mutex_lock(&shdev_devices_lock);
 	list_for_each_entry(sd, &shdev_devices, node) {
-		mutex_lock(&sd->lock);
+		mutex_lock(&sd->unit->lock);
 		list_for_each_entry_safe(c, tmp, &sd->consumers, node) {
 			if (c->dev != dev)
 				continue;
 			list_del(&c->node);
 			c->ops->detach(c);
 		}
-		mutex_unlock(&sd->lock);
+		mutex_unlock(&sd->unit->lock);
 	}
 	mutex_unlock(&shdev_devices_lock);
 }
@@ -818,29 +946,61 @@ static void shdev_consumers_detach(struct shdev *sd)
 	}
 }
 
-static ssize_t ownership_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
+static ssize_t shdev_show(struct shdev_unit *u, char *buf)
 {
-	struct shdev *sd = container_of(attr, struct shdev, attr);
 	ssize_t len;
 
 	/* Never waits for a transfer: it shows releasing and reclaiming. */
-	spin_lock(&sd->state_lock);
-	if (sd->state == SHDEV_REMOTE)
-		len = sysfs_emit(buf, "%s\n", sd->owner);
+	spin_lock(&u->state_lock);
+	if (u->state == SHDEV_REMOTE)
+		len = sysfs_emit(buf, "%s\n", u->owner);
 	else
-		len = sysfs_emit(buf, "%s\n", shdev_state_name(sd->state));
-	spin_unlock(&sd->state_lock);
+		len = sysfs_emit(buf, "%s\n", shdev_state_name(u->state));
+	spin_unlock(&u->state_lock);
 	return len;
 }
 
-static ssize_t ownership_store(struct device *dev,
-			       struct device_attribute *attr,
-			       const char *buf, size_t count)
+static void shdev_unlock_devices(struct shdev_unit *u, struct device *dev,
+				 unsigned int locked)
 {
-	struct shdev *sd = container_of(attr, struct shdev, attr);
+	unsigned int m;
+
+	for (m = 0; m < locked; m++)
+		if (u->members[m] && &u->members[m]->pdev->dev != dev)
+			device_unlock(&u->members[m]->pdev->dev);
+	device_unlock(dev);
+}
+
+/*
+ * Lock @dev, whose attribute is written, and every member, so that no
+ * driver of the unit unbinds during the transfer.  Unbind removes the
+ * attribute and so waits for us while holding its device lock: only
+ * trylock, as the "online" attribute does.
+ */
+static bool shdev_trylock_devices(struct shdev_unit *u, struct device *dev)
+{
+	unsigned int m;
+
+	if (!device_trylock(dev))
+		return false;
+	for (m = 0; m < u->nr; m++) {
+		struct device *member = u->members[m] ?
+					&u->members[m]->pdev->dev : NULL;
+
+		if (!member || member == dev || device_trylock(member))
+			continue;
+		shdev_unlock_devices(u, dev, m);
+		return false;
+	}
+	return true;
+}
+
+static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
+			   const char *buf, size_t count)
+{
 	struct shdev_peer *peer;
 	size_t len = count;
+	unsigned int m;
 	int ret;
 
 	/* One trailing newline, as echo writes it; nothing else. */
@@ -855,53 +1015,114 @@ static ssize_t ownership_store(struct device *dev,
 			return -EINVAL;
 	}
 
-	if (!mutex_trylock(&sd->lock))
+	if (!mutex_trylock(&u->lock))
 		return -EBUSY;
-	/*
-	 * Exclude driver unbind, which removes this attribute and so waits
-	 * for us while holding the device lock: trylock and let the write be
-	 * restarted, as the "online" attribute does.
-	 */
-	if (!device_trylock(dev)) {
-		mutex_unlock(&sd->lock);
+	if (!shdev_trylock_devices(u, dev)) {
+		mutex_unlock(&u->lock);
 		usleep_range(1000, 5000);
 		return restart_syscall();
 	}
 
-	if (!dev->driver)
-		ret = -ENODEV;
-	else if (peer)
-		ret = __shdev_release(sd, peer);
-	else
-		ret = __shdev_reclaim(sd);
+	ret = dev->driver ? 0 : -ENODEV;
+	for (m = 0; m < u->nr && !ret; m++)
+		if (u->members[m] && !u->members[m]->pdev->dev.driver)
+			ret = -ENODEV;
+	if (!ret)
+		ret = peer ? __shdev_release(u, peer) : __shdev_reclaim(u);
 
-	device_unlock(dev);
-	mutex_unlock(&sd->lock);
+	shdev_unlock_devices(u, dev, u->nr);
+	mutex_unlock(&u->lock);
 	return ret ? ret : count;
+}
+
+static ssize_t ownership_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return shdev_show(container_of(attr, struct shdev, attr)->unit, buf);
+}
+
+static ssize_t ownership_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	return shdev_store(container_of(attr, struct shdev, attr)->unit, dev,
+			   buf, count);
+}
+
+/* The attribute of a unit's own device. */
+static ssize_t unit_ownership_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return shdev_show(container_of(attr, struct shdev_unit, attr), buf);
+}
+
+static ssize_t unit_ownership_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	return shdev_store(container_of(attr, struct shdev_unit, attr), dev,
+			   buf, count);
 }
 
 static int shdev_stats_show(struct seq_file *s, void *unused)
 {
-	struct shdev *sd = s->private;
+	struct shdev_unit *u = s->private;
 
-	mutex_lock(&sd->lock);
-	seq_printf(s, "state: %s\n", shdev_state_name(sd->state));
-	seq_printf(s, "owner: %s\n", sd->peer ? sd->peer->name : "local");
-	seq_printf(s, "releases: %llu\n", sd->stats.releases);
-	seq_printf(s, "reclaims: %llu\n", sd->stats.reclaims);
-	seq_printf(s, "failures: %llu\n", sd->stats.failures);
-	seq_printf(s, "last_ns: %llu\n", sd->stats.last_ns);
-	seq_printf(s, "worst_ns: %llu\n", sd->stats.worst_ns);
-	mutex_unlock(&sd->lock);
+	mutex_lock(&u->lock);
+	seq_printf(s, "state: %s\n", shdev_state_name(u->state));
+	seq_printf(s, "owner: %s\n", u->peer ? u->peer->name : "local");
+	seq_printf(s, "releases: %llu\n", u->stats.releases);
+	seq_printf(s, "reclaims: %llu\n", u->stats.reclaims);
+	seq_printf(s, "failures: %llu\n", u->stats.failures);
+	seq_printf(s, "last_ns: %llu\n", u->stats.last_ns);
+	seq_printf(s, "worst_ns: %llu\n", u->stats.worst_ns);
+	mutex_unlock(&u->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shdev_stats);
 
+static struct shdev_unit *shdev_unit_alloc(struct device *dev)
+{
+	struct shdev_unit *u = kzalloc(sizeof(*u), GFP_KERNEL);
+
+	if (!u)
+		return NULL;
+	u->dev = dev;
+	mutex_init(&u->lock);
+	spin_lock_init(&u->state_lock);
+	INIT_LIST_HEAD(&u->node);
+	u->debugfs = debugfs_create_dir(dev_name(dev), shdev_debugfs_root);
+	debugfs_create_file("stats", 0444, u->debugfs, u, &shdev_stats_fops);
+	return u;
+}
+
+static void shdev_unit_free(struct shdev_unit *u)
+{
+	debugfs_remove_recursive(u->debugfs);
+	mutex_destroy(&u->lock);
+	kfree(u);
+}
+
+/* With shdev_devices_lock held: leave the unit; a unit of one goes too. */
 static void shdev_free(struct shdev *sd)
 {
-	debugfs_remove_recursive(sd->debugfs);
+	struct shdev_unit *u = sd->unit;
+
+	if (u->desc) {
+		unsigned int m, left = 0;
+
+		mutex_lock(&u->lock);
+		u->members[sd->index] = NULL;
+		for (m = 0; m < u->nr; m++)
+			left += !!u->members[m];
+		mutex_unlock(&u->lock);
+		/* The last member of a unit whose node went away. */
+		if (!left && list_empty(&u->node))
+			shdev_unit_free(u);
+	} else {
+		shdev_unit_free(u);
+	}
 	cleanup_srcu_struct(&sd->srcu);
-	mutex_destroy(&sd->lock);
 	put_device(&sd->pdev->dev);
 	kfree(sd);
 }
@@ -909,20 +1130,21 @@ static void shdev_free(struct shdev *sd)
 static void shdev_unregister(void *data)
 {
 	struct shdev *sd = data;
+	struct shdev_unit *u = sd->unit;
 	struct device *dev = &sd->pdev->dev;
 	int ret;
 
 	sysfs_remove_group(&dev->kobj, &sd->group);
 
-	mutex_lock(&sd->lock);
-	ret = __shdev_reclaim(sd);
+	mutex_lock(&u->lock);
+	ret = __shdev_reclaim(u);
 	if (ret) {
 		/*
 		 * The driver is going: finish without its callbacks.  That
 		 * only fails if the backend could not take the device back.
 		 */
 		sd->orphan = true;
-		ret = __shdev_reclaim(sd);
+		ret = __shdev_reclaim(u);
 	}
 	/* The stacked devices are going too; a frozen one stays silent. */
 	shdev_consumers_detach(sd);
@@ -933,16 +1155,83 @@ static void shdev_unregister(void *data)
 		 * death or a later unregistration of the peer takes it back.
 		 */
 		dev_crit(dev, "driver unbound while peer %s holds the device: %d; keeping it with the peer\n",
-			 sd->peer->name, ret);
+			 u->peer->name, ret);
 	}
-	mutex_unlock(&sd->lock);
+	mutex_unlock(&u->lock);
 	if (ret)
 		return;
 
 	mutex_lock(&shdev_devices_lock);
 	list_del(&sd->node);
-	mutex_unlock(&shdev_devices_lock);
 	shdev_free(sd);
+	mutex_unlock(&shdev_devices_lock);
+}
+
+/* Whether a "linux,shdev-unit" node names @np among its devices. */
+static bool shdev_in_dt_unit(struct device_node *np)
+{
+	struct device_node *unit, *member;
+	bool found = false;
+	int i;
+
+	for_each_compatible_node(unit, NULL, "linux,shdev-unit") {
+		for (i = 0; !found; i++) {
+			member = of_parse_phandle(unit, "devices", i);
+			if (!member)
+				break;
+			found = member == np;
+			of_node_put(member);
+		}
+		if (found) {
+			of_node_put(unit);
+			break;
+		}
+	}
+	return found;
+}
+
+/*
+ * With shdev_devices_lock held: put @sd in the unit that names its node,
+ * or in a unit of its own.  A unit not yet probed defers the member.
+ */
+static int shdev_join(struct shdev *sd)
+{
+	struct device *dev = &sd->pdev->dev;
+	struct shdev_unit *u;
+	unsigned int m;
+
+	list_for_each_entry(u, &shdev_units, node) {
+		for (m = 0; m < u->desc->nr; m++)
+			if (dev->of_node && u->desc->members[m] == dev->of_node)
+				goto found;
+	}
+	if (dev->of_node && shdev_in_dt_unit(dev->of_node))
+		return dev_err_probe(dev, -EPROBE_DEFER, "waiting for its unit\n");
+
+	u = shdev_unit_alloc(dev);
+	if (!u)
+		return -ENOMEM;
+	u->nr = 1;
+	u->members[0] = sd;
+	sd->unit = u;
+	return 0;
+
+found:
+	mutex_lock(&u->lock);
+	if (u->members[m] || u->state != SHDEV_LOCAL) {
+		mutex_unlock(&u->lock);
+		return -EBUSY;
+	}
+	/* The unit outlives the binding of its members. */
+	if (!device_link_add(dev, u->dev, DL_FLAG_AUTOREMOVE_CONSUMER)) {
+		mutex_unlock(&u->lock);
+		return -EINVAL;
+	}
+	u->members[m] = sd;
+	sd->unit = u;
+	sd->index = m;
+	mutex_unlock(&u->lock);
+	return 0;
 }
 
 /**
@@ -951,14 +1240,16 @@ static void shdev_unregister(void *data)
  * @ops: the driver's callbacks; @ops->quiesce and @ops->resume are required
  * @priv: driver data, returned by shdev_get_drvdata()
  *
- * Adds the ``ownership`` attribute and the device's debugfs statistics.
- * The device starts local.  When the driver unbinds, a device held by a
- * peer is reclaimed first.
+ * Adds the ``ownership`` attribute and the debugfs statistics.  A device
+ * that a Devicetree unit names joins that unit (and waits for it to probe);
+ * any other device is a unit of its own.  It starts local.  When the driver
+ * unbinds, a unit held by a peer is reclaimed first.
  *
  * Context: process context, from the driver's probe.
  * Return: the shared device or an ERR_PTR(): -EINVAL for missing
  * callbacks, -EBUSY if the device is registered already or still held by
- * a peer since an earlier unbind, -ENOMEM.
+ * a peer since an earlier unbind, -EPROBE_DEFER while its unit is not
+ * probed, -ENOMEM.
  */
 struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv)
@@ -973,19 +1264,15 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
 	if (!sd)
 		return ERR_PTR(-ENOMEM);
-
 	ret = init_srcu_struct(&sd->srcu);
 	if (ret) {
 		kfree(sd);
 		return ERR_PTR(ret);
 	}
-	mutex_init(&sd->lock);
-	spin_lock_init(&sd->state_lock);
 	INIT_LIST_HEAD(&sd->consumers);
 	sd->pdev = pdev;
 	sd->ops = ops;
 	sd->priv = priv;
-	get_device(dev);
 
 	sysfs_attr_init(&sd->attr.attr);
 	sd->attr.attr.name = "ownership";
@@ -1001,16 +1288,16 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 			continue;
 		if (other->orphan)
 			dev_err(dev, "peer %s still holds the device\n",
-				other->peer->name);
-		mutex_unlock(&shdev_devices_lock);
-		shdev_free(sd);
-		return ERR_PTR(-EBUSY);
+				other->unit->peer->name);
+		ret = -EBUSY;
+		goto fail;
 	}
+	ret = shdev_join(sd);
+	if (ret)
+		goto fail;
+	get_device(dev);
 	list_add_tail(&sd->node, &shdev_devices);
 	mutex_unlock(&shdev_devices_lock);
-
-	sd->debugfs = debugfs_create_dir(dev_name(dev), shdev_debugfs_root);
-	debugfs_create_file("stats", 0444, sd->debugfs, sd, &shdev_stats_fops);
 
 	ret = sysfs_create_group(&dev->kobj, &sd->group);
 	if (!ret)
@@ -1019,13 +1306,89 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 		sysfs_remove_group(&dev->kobj, &sd->group);
 		mutex_lock(&shdev_devices_lock);
 		list_del(&sd->node);
-		mutex_unlock(&shdev_devices_lock);
 		shdev_free(sd);
+		mutex_unlock(&shdev_devices_lock);
 		return ERR_PTR(ret);
 	}
 	return sd;
+
+fail:
+	mutex_unlock(&shdev_devices_lock);
+	cleanup_srcu_struct(&sd->srcu);
+	kfree(sd);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(devm_shdev_register);
+
+/**
+ * shdev_unit_add() - register a unit described in Devicetree
+ * @desc: the unit, parsed; it stays valid until shdev_unit_del()
+ *
+ * Members join as their drivers register with shdev.
+ *
+ * Return: 0, -EOPNOTSUPP for a unit a peer owns at boot, -ENOMEM.
+ */
+int shdev_unit_add(struct shdev_unit_desc *desc)
+{
+	struct shdev_unit *u;
+	int ret;
+
+	if (desc->initial_peer) {
+		dev_err(desc->dev, "owned by %s at boot: not supported yet\n",
+			desc->initial_peer);
+		return -EOPNOTSUPP;
+	}
+	u = shdev_unit_alloc(desc->dev);
+	if (!u)
+		return -ENOMEM;
+	u->desc = desc;
+	u->nr = desc->nr;
+	sysfs_attr_init(&u->attr.attr);
+	u->attr.attr.name = "ownership";
+	u->attr.attr.mode = 0644;
+	u->attr.show = unit_ownership_show;
+	u->attr.store = unit_ownership_store;
+	u->attrs[0] = &u->attr.attr;
+	u->group.attrs = u->attrs;
+	ret = sysfs_create_group(&desc->dev->kobj, &u->group);
+	if (ret) {
+		shdev_unit_free(u);
+		return ret;
+	}
+
+	mutex_lock(&shdev_devices_lock);
+	list_add_tail(&u->node, &shdev_units);
+	mutex_unlock(&shdev_devices_lock);
+	return 0;
+}
+
+/**
+ * shdev_unit_del() - unregister a unit added with shdev_unit_add()
+ * @desc: the unit
+ *
+ * Its members' drivers, consumers of the unit in device links, have
+ * unbound already.
+ */
+void shdev_unit_del(struct shdev_unit_desc *desc)
+{
+	struct shdev_unit *u, *found = NULL;
+	unsigned int m, left = 0;
+
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(u, &shdev_units, node)
+		if (u->desc == desc)
+			found = u;
+	if (found) {
+		list_del_init(&found->node);
+		sysfs_remove_group(&desc->dev->kobj, &found->group);
+		for (m = 0; m < found->nr; m++)
+			left += !!found->members[m];
+		/* A member a peer kept after its unbind frees the unit later. */
+		if (!left)
+			shdev_unit_free(found);
+	}
+	mutex_unlock(&shdev_devices_lock);
+}
 
 /**
  * shdev_debugfs_dir() - the shdev directory in debugfs
@@ -1117,12 +1480,21 @@ int shdev_peer_register(struct shdev_peer *peer)
 }
 EXPORT_SYMBOL_GPL(shdev_peer_register);
 
+static void shdev_taint(struct shdev_unit *u)
+{
+	unsigned int m;
+
+	for (m = 0; m < u->nr; m++)
+		if (u->members[m])
+			u->members[m]->tainted = true;
+}
+
 /**
  * shdev_peer_died() - a peer is gone; take back what it held
  * @peer: the peer
  *
- * Reclaims every device @peer holds, each sanitized before its driver
- * resumes.  Devices whose reclaim fails stay %SHDEV_LOST.  The peer stays
+ * Reclaims every unit @peer holds, each member sanitized before its driver
+ * resumes.  Units whose reclaim fails stay %SHDEV_LOST.  The peer stays
  * registered and may take devices again (a restarted VM).
  *
  * Context: process context; returns when every reclaim has run.
@@ -1135,20 +1507,21 @@ unsigned int shdev_peer_died(struct shdev_peer *peer)
 
 	mutex_lock(&shdev_devices_lock);
 	list_for_each_entry_safe(sd, tmp, &shdev_devices, node) {
+		struct shdev_unit *u = sd->unit;
 		bool freed;
 
-		mutex_lock(&sd->lock);
-		if (sd->state != SHDEV_LOCAL && sd->peer == peer) {
+		mutex_lock(&u->lock);
+		if (u->state != SHDEV_LOCAL && u->peer == peer) {
 			dev_warn(&sd->pdev->dev, "peer %s died; reclaiming\n",
 				 peer->name);
-			/* Sanitize only if the peer had the device. */
-			if (sd->done == SHDEV_NR_STEPS)
-				sd->tainted = true;
-			__shdev_reclaim(sd);
+			/* Sanitize only if the peer had the devices. */
+			if (u->done == shdev_slots(u))
+				shdev_taint(u);
+			__shdev_reclaim(u);
 		}
-		held += sd->state != SHDEV_LOCAL && sd->peer == peer;
-		freed = sd->orphan && sd->state == SHDEV_LOCAL;
-		mutex_unlock(&sd->lock);
+		held += u->state != SHDEV_LOCAL && u->peer == peer;
+		freed = sd->orphan && u->state == SHDEV_LOCAL;
+		mutex_unlock(&u->lock);
 		if (freed) {
 			list_del(&sd->node);
 			shdev_free(sd);
@@ -1220,9 +1593,9 @@ EXPORT_SYMBOL_IF_KUNIT(shdev_pm_notify);
 #if IS_ENABLED(CONFIG_KUNIT)
 void shdev_get_stats(struct shdev *sd, struct shdev_stats *stats)
 {
-	mutex_lock(&sd->lock);
-	*stats = sd->stats;
-	mutex_unlock(&sd->lock);
+	mutex_lock(&sd->unit->lock);
+	*stats = sd->unit->stats;
+	mutex_unlock(&sd->unit->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(shdev_get_stats);
 

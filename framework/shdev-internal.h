@@ -6,9 +6,42 @@
 #define __SHDEV_INTERNAL_H
 
 #include <linux/notifier.h>
+#include <linux/shdev-backend.h>
 #include <linux/types.h>
 
+struct device;
+struct device_node;
 struct shdev;
+
+#define SHDEV_UNIT_PEERS	8	/* peers a unit may name, at most */
+
+/**
+ * struct shdev_unit_desc - a unit described in Devicetree
+ * @dev: the unit's own device, which gets the ``ownership`` attribute
+ * @nr: number of members
+ * @members: the members' nodes, in transfer order
+ * @nr_peers: number of peers allowed to take the unit
+ * @peer_names: their names
+ * @peer_ids: their identifiers in their hypervisor
+ * @initial_peer: the peer owning the unit at boot, or NULL for Linux
+ * @hold: keep the unit's resources on, from release to reclaim
+ * @unhold: undo @hold
+ */
+struct shdev_unit_desc {
+	struct device *dev;
+	unsigned int nr;
+	struct device_node *members[SHDEV_UNIT_MAX];
+	unsigned int nr_peers;
+	const char *peer_names[SHDEV_UNIT_PEERS];
+	u32 peer_ids[SHDEV_UNIT_PEERS];
+	const char *initial_peer;
+	int (*hold)(const struct shdev_unit_desc *desc);
+	void (*unhold)(const struct shdev_unit_desc *desc);
+};
+
+int shdev_unit_add(struct shdev_unit_desc *desc);
+void shdev_unit_del(struct shdev_unit_desc *desc);
+bool shdev_peer_name_valid(const char *name);
 
 /**
  * struct shdev_stats - per-device transfer counters, shown in debugfs

@@ -71,6 +71,7 @@ struct shdev_peer {
 };
 
 #define SHDEV_NAME_MAX	32
+#define SHDEV_UNIT_MAX	64	/* members of a unit, at most */
 
 int shdev_backend_register(struct shdev_backend *backend);
 void shdev_backend_unregister(struct shdev_backend *backend);

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shdev units from Devicetree ("linux,shdev-unit", see
+ * Documentation/devicetree/bindings/shdev/linux,shdev-unit.yaml).
+ *
+ * A unit node names the devices that change hands together, the peers
+ * allowed to take them and the resources kept on while a peer holds them.
+ * This driver checks the node, takes the resources and hands the unit to
+ * the core; members join it as their drivers register with shdev.  Each
+ * member is a consumer of the unit in a device link, so the unit outlives
+ * its members' bindings.
+ */
+
+#include <linux/clk.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/regulator/consumer.h>
+#include <linux/shdev.h>
+#include <linux/shdev-backend.h>
+#include <linux/slab.h>
+
+#include "shdev-internal.h"
+
+struct shdev_unit_res {
+	struct shdev_unit_desc desc;
+	struct clk_bulk_data *clks;
+	int nr_clks;
+	struct regulator_bulk_data *supplies;
+	int nr_supplies;
+};
+
+/* Keep the unit's resources on while a peer holds it. */
+static int shdev_unit_hold(const struct shdev_unit_desc *desc)
+{
+	const struct shdev_unit_res *r =
+		container_of(desc, struct shdev_unit_res, desc);
+	int ret;
+
+	ret = clk_bulk_prepare_enable(r->nr_clks, r->clks);
+	if (ret)
+		return ret;
+	ret = regulator_bulk_enable(r->nr_supplies, r->supplies);
+	if (ret)
+		clk_bulk_disable_unprepare(r->nr_clks, r->clks);
+	return ret;
+}
+
+static void shdev_unit_unhold(const struct shdev_unit_desc *desc)
+{
+	const struct shdev_unit_res *r =
+		container_of(desc, struct shdev_unit_res, desc);
+
+	regulator_bulk_disable(r->nr_supplies, r->supplies);
+	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
+}
+
+static void shdev_unit_put(void *data)
+{
+	struct shdev_unit_res *r = data;
+	unsigned int i;
+
+	if (r->nr_supplies > 0)
+		regulator_bulk_free(r->nr_supplies, r->supplies);
+	for (i = 0; i < r->desc.nr; i++)
+		of_node_put(r->desc.members[i]);
+}
+
+static int shdev_unit_parse_peers(struct device *dev, struct device_node *np,
+				  struct shdev_unit_desc *desc)
+{
+	const char *owner;
+	int n, i, ret;
+
+	n = of_property_count_strings(np, "peer-names");
+	if (n < 1 || n > SHDEV_UNIT_PEERS)
+		return dev_err_probe(dev, -EINVAL,
+				     "peer-names: %d entries, 1 to %d expected\n",
+				     n, SHDEV_UNIT_PEERS);
+	if (of_property_count_u32_elems(np, "peer-ids") != n)
+		return dev_err_probe(dev, -EINVAL,
+				     "peer-ids: one per entry of peer-names expected\n");
+	desc->nr_peers = n;
+	of_property_read_string_array(np, "peer-names", desc->peer_names, n);
+	of_property_read_u32_array(np, "peer-ids", desc->peer_ids, n);
+	for (i = 0; i < n; i++)
+		if (!shdev_peer_name_valid(desc->peer_names[i]))
+			return dev_err_probe(dev, -EINVAL,
+					     "peer-names: \"%s\" is not a valid peer name\n",
+					     desc->peer_names[i]);
+
+	ret = of_property_read_string(np, "initial-owner", &owner);
+	if (ret == -EINVAL || (!ret && !strcmp(owner, "local")))
+		return 0;
+	if (ret)
+		return dev_err_probe(dev, ret, "initial-owner: not a string\n");
+	i = of_property_match_string(np, "peer-names", owner);
+	if (i < 0)
+		return dev_err_probe(dev, -EINVAL,
+				     "initial-owner: \"%s\" is neither local nor in peer-names\n",
+				     owner);
+	desc->initial_peer = desc->peer_names[i];
+	return 0;
+}
+
+static int shdev_unit_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct device_node *np = dev->of_node;
+	struct shdev_unit_res *r;
+	int n, i, j, ret;
+
+	r = devm_kzalloc(dev, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->desc.dev = dev;
+	r->desc.hold = shdev_unit_hold;
+	r->desc.unhold = shdev_unit_unhold;
+
+	n = of_count_phandle_with_args(np, "devices", NULL);
+	if (n < 1 || n > SHDEV_UNIT_MAX)
+		return dev_err_probe(dev, -EINVAL,
+				     "devices: %d entries, 1 to %d expected\n",
+				     n, SHDEV_UNIT_MAX);
+	ret = devm_add_action(dev, shdev_unit_put, r);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		r->desc.members[i] = of_parse_phandle(np, "devices", i);
+		if (!r->desc.members[i])
+			return dev_err_probe(dev, -EINVAL,
+					     "devices: entry %d is not a node\n", i);
+		r->desc.nr = i + 1;
+		for (j = 0; j < i; j++)
+			if (r->desc.members[j] == r->desc.members[i])
+				return dev_err_probe(dev, -EINVAL,
+						     "devices: %pOF listed twice\n",
+						     r->desc.members[i]);
+	}
+
+	ret = shdev_unit_parse_peers(dev, np, &r->desc);
+	if (ret)
+		return ret;
+
+	r->nr_clks = devm_clk_bulk_get_all(dev, &r->clks);
+	if (r->nr_clks < 0)
+		return dev_err_probe(dev, r->nr_clks, "clocks\n");
+	r->nr_supplies = of_regulator_bulk_get_all(dev, np, &r->supplies);
+	if (r->nr_supplies < 0)
+		return dev_err_probe(dev, r->nr_supplies, "supplies\n");
+
+	ret = shdev_unit_add(&r->desc);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, r);
+	return 0;
+}
+
+static void shdev_unit_remove(struct platform_device *pdev)
+{
+	struct shdev_unit_res *r = platform_get_drvdata(pdev);
+
+	shdev_unit_del(&r->desc);
+}
+
+static const struct of_device_id shdev_unit_of_match[] = {
+	{ .compatible = "linux,shdev-unit" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, shdev_unit_of_match);
+
+static struct platform_driver shdev_unit_driver = {
+	.probe = shdev_unit_probe,
+	.remove = shdev_unit_remove,
+	.driver = {
+		.name = "shdev-unit",
+		.of_match_table = shdev_unit_of_match,
+	},
+};
+builtin_platform_driver(shdev_unit_driver);
