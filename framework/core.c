@@ -43,6 +43,13 @@
 
 #include "shdev-internal.h"
 
+/* The ``ownership`` attribute, alone in its group. */
+struct shdev_attr {
+	struct device_attribute attr;
+	struct attribute *attrs[2];
+	struct attribute_group group;
+};
+
 struct shdev {
 	struct platform_device *pdev;
 	const struct shdev_ops *ops;
@@ -60,9 +67,7 @@ struct shdev {
 	bool orphan;			/* driver gone, peer still holds it */
 	struct list_head consumers;	/* stacked devices, bottom first */
 
-	struct device_attribute attr;
-	struct attribute *attrs[2];
-	struct attribute_group group;
+	struct shdev_attr ownership;
 	struct list_head node;		/* in shdev_devices */
 };
 
@@ -85,9 +90,7 @@ struct shdev_unit {
 	struct dentry *debugfs;
 
 	/* A unit from Devicetree: its own attribute, in shdev_units. */
-	struct device_attribute attr;
-	struct attribute *attrs[2];
-	struct attribute_group group;
+	struct shdev_attr ownership;
 	struct list_head node;
 };
 
@@ -1038,30 +1041,49 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 static ssize_t ownership_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	return shdev_show(container_of(attr, struct shdev, attr)->unit, buf);
+	return shdev_show(container_of(attr, struct shdev, ownership.attr)->unit,
+			  buf);
 }
 
 static ssize_t ownership_store(struct device *dev,
 			       struct device_attribute *attr,
 			       const char *buf, size_t count)
 {
-	return shdev_store(container_of(attr, struct shdev, attr)->unit, dev,
-			   buf, count);
+	return shdev_store(container_of(attr, struct shdev, ownership.attr)->unit,
+			   dev, buf, count);
 }
 
 /* The attribute of a unit's own device. */
 static ssize_t unit_ownership_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	return shdev_show(container_of(attr, struct shdev_unit, attr), buf);
+	return shdev_show(container_of(attr, struct shdev_unit, ownership.attr),
+			  buf);
 }
 
 static ssize_t unit_ownership_store(struct device *dev,
 				    struct device_attribute *attr,
 				    const char *buf, size_t count)
 {
-	return shdev_store(container_of(attr, struct shdev_unit, attr), dev,
-			   buf, count);
+	return shdev_store(container_of(attr, struct shdev_unit, ownership.attr),
+			   dev, buf, count);
+}
+
+static void shdev_attr_init(struct shdev_attr *a,
+			    ssize_t (*show)(struct device *dev,
+					    struct device_attribute *attr,
+					    char *buf),
+			    ssize_t (*store)(struct device *dev,
+					     struct device_attribute *attr,
+					     const char *buf, size_t count))
+{
+	sysfs_attr_init(&a->attr.attr);
+	a->attr.attr.name = "ownership";
+	a->attr.attr.mode = 0644;
+	a->attr.show = show;
+	a->attr.store = store;
+	a->attrs[0] = &a->attr.attr;
+	a->group.attrs = a->attrs;
 }
 
 static int shdev_stats_show(struct seq_file *s, void *unused)
@@ -1134,7 +1156,7 @@ static void shdev_unregister(void *data)
 	struct device *dev = &sd->pdev->dev;
 	int ret;
 
-	sysfs_remove_group(&dev->kobj, &sd->group);
+	sysfs_remove_group(&dev->kobj, &sd->ownership.group);
 
 	mutex_lock(&u->lock);
 	ret = __shdev_reclaim(u);
@@ -1274,13 +1296,7 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 	sd->ops = ops;
 	sd->priv = priv;
 
-	sysfs_attr_init(&sd->attr.attr);
-	sd->attr.attr.name = "ownership";
-	sd->attr.attr.mode = 0644;
-	sd->attr.show = ownership_show;
-	sd->attr.store = ownership_store;
-	sd->attrs[0] = &sd->attr.attr;
-	sd->group.attrs = sd->attrs;
+	shdev_attr_init(&sd->ownership, ownership_show, ownership_store);
 
 	mutex_lock(&shdev_devices_lock);
 	list_for_each_entry(other, &shdev_devices, node) {
@@ -1299,11 +1315,11 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 	list_add_tail(&sd->node, &shdev_devices);
 	mutex_unlock(&shdev_devices_lock);
 
-	ret = sysfs_create_group(&dev->kobj, &sd->group);
+	ret = sysfs_create_group(&dev->kobj, &sd->ownership.group);
 	if (!ret)
 		ret = devm_add_action(dev, shdev_unregister, sd);
 	if (ret) {
-		sysfs_remove_group(&dev->kobj, &sd->group);
+		sysfs_remove_group(&dev->kobj, &sd->ownership.group);
 		mutex_lock(&shdev_devices_lock);
 		list_del(&sd->node);
 		shdev_free(sd);
@@ -1343,14 +1359,9 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 		return -ENOMEM;
 	u->desc = desc;
 	u->nr = desc->nr;
-	sysfs_attr_init(&u->attr.attr);
-	u->attr.attr.name = "ownership";
-	u->attr.attr.mode = 0644;
-	u->attr.show = unit_ownership_show;
-	u->attr.store = unit_ownership_store;
-	u->attrs[0] = &u->attr.attr;
-	u->group.attrs = u->attrs;
-	ret = sysfs_create_group(&desc->dev->kobj, &u->group);
+	shdev_attr_init(&u->ownership, unit_ownership_show,
+			unit_ownership_store);
+	ret = sysfs_create_group(&desc->dev->kobj, &u->ownership.group);
 	if (ret) {
 		shdev_unit_free(u);
 		return ret;
@@ -1380,7 +1391,7 @@ void shdev_unit_del(struct shdev_unit_desc *desc)
 			found = u;
 	if (found) {
 		list_del_init(&found->node);
-		sysfs_remove_group(&desc->dev->kobj, &found->group);
+		sysfs_remove_group(&desc->dev->kobj, &found->ownership.group);
 		for (m = 0; m < found->nr; m++)
 			left += !!found->members[m];
 		/* A member a peer kept after its unbind frees the unit later. */

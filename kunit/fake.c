@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/mount.h>
+#include <linux/of.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -117,10 +118,61 @@ static const struct shdev_ops kt_ops_minimal = {
 	.resume = kt_resume,
 };
 
+/* Fake devices from Devicetree overlays, to be found by node. */
+static DEFINE_MUTEX(kt_dt_lock);
+static LIST_HEAD(kt_dt_devs);
+
+/* The fake device of a node: bound (kt->sd set) or not yet. */
+struct kt_dev *kt_find(struct kunit *test, const char *path)
+{
+	struct device_node *np = of_find_node_by_path(path);
+	struct kt_dev *kt, *found = NULL;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, np, "no node %s", path);
+	mutex_lock(&kt_dt_lock);
+	list_for_each_entry(kt, &kt_dt_devs, dt_node)
+		if (kt->pdev->dev.of_node == np)
+			found = kt;
+	mutex_unlock(&kt_dt_lock);
+	of_node_put(np);
+	return found;
+}
+
+static void kt_dt_forget(void *data)
+{
+	struct kt_dev *kt = data;
+
+	mutex_lock(&kt_dt_lock);
+	list_del(&kt->dt_node);
+	mutex_unlock(&kt_dt_lock);
+}
+
+/* A device from Devicetree has no platform data: give it a context. */
+static struct kt_dev *kt_dt_context(struct platform_device *pdev)
+{
+	struct kt_dev *kt;
+
+	kt = devm_kzalloc(&pdev->dev, sizeof(*kt), GFP_KERNEL);
+	if (!kt)
+		return NULL;
+	kt->pdev = pdev;
+	mutex_init(&kt->log_lock);
+	mutex_lock(&kt_dt_lock);
+	list_add_tail(&kt->dt_node, &kt_dt_devs);
+	mutex_unlock(&kt_dt_lock);
+	if (devm_add_action_or_reset(&pdev->dev, kt_dt_forget, kt))
+		return NULL;
+	return kt;
+}
+
 static int kt_probe(struct platform_device *pdev)
 {
-	struct kt_dev *kt = *(struct kt_dev **)dev_get_platdata(&pdev->dev);
+	struct kt_dev **pdata = dev_get_platdata(&pdev->dev);
+	struct kt_dev *kt = pdata ? *pdata : kt_dt_context(pdev);
 	struct shdev *sd;
+
+	if (!kt)
+		return -ENOMEM;
 
 	if (kt->map_mmio) {
 		kt->regs = devm_platform_ioremap_resource(pdev, 0);
@@ -137,16 +189,26 @@ static int kt_probe(struct platform_device *pdev)
 
 static void kt_remove(struct platform_device *pdev)
 {
-	struct kt_dev *kt = *(struct kt_dev **)dev_get_platdata(&pdev->dev);
+	struct kt_dev **pdata = dev_get_platdata(&pdev->dev);
 
-	WRITE_ONCE(kt->sd, NULL);
-	kt->regs = NULL;
+	if (pdata) {
+		WRITE_ONCE((*pdata)->sd, NULL);
+		(*pdata)->regs = NULL;
+	}
 }
+
+static const struct of_device_id kt_of_match[] = {
+	{ .compatible = "test,shdev-kt" },
+	{ }
+};
 
 static struct platform_driver kt_driver = {
 	.probe = kt_probe,
 	.remove = kt_remove,
-	.driver = { .name = "shdev-kt" },
+	.driver = {
+		.name = "shdev-kt",
+		.of_match_table = kt_of_match,
+	},
 };
 
 /* A bound fake device; @setup may set flags before the probe. */
@@ -252,7 +314,8 @@ void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
 		      struct shdev_peer *peer)
 {
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REMOTE);
-	KUNIT_EXPECT_EQ(test, shdev_sim_held(peer, kt->sd), KT_NR_RES);
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(peer, kt->sd),
+			shdev_num_resources(kt->sd));
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 }
 

@@ -39,6 +39,7 @@ struct kt_dev {
 	bool map_mmio;		/* ioremap the fake MMIO region */
 	void __iomem *regs;
 	struct resource res[KT_NR_RES];
+	struct list_head dt_node;	/* devices from Devicetree */
 };
 
 extern struct shdev_peer kt_peer;	/* trusted */
@@ -53,6 +54,7 @@ bool kt_log_has(struct kt_dev *kt, const char *what);
 int kt_hw_access(struct kt_dev *kt);
 int kt_quiesce(struct shdev *sd);
 int kt_resume(struct shdev *sd);
+struct kt_dev *kt_find(struct kunit *test, const char *path);
 struct kt_dev *kt_create(struct kunit *test,
 			 void (*setup)(struct kt_dev *kt));
 void kt_minimal(struct kt_dev *kt);

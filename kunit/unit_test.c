@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of units described in Devicetree, applied as overlays: the
+ * binding's parsing and rejections, units of 1, 3 and 64 fake devices,
+ * rollback of the whole unit from a failure at each member and step, and
+ * the resources a unit keeps on while away.
+ */
+
+#include <kunit/of.h>
+#include <kunit/test.h>
+#include <linux/clk.h>
+#include <linux/clk-provider.h>
+#include <linux/device/driver.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "fake.h"
+#include "../shdev-sim.h"
+
+/*
+ * Apply an overlay and let its devices probe: members defer until their
+ * unit has probed, and are retried from the deferred-probe worker.
+ */
+#define ku_apply(test, overlay) ({					\
+	int __ret = of_overlay_apply_kunit(test, overlay);		\
+									\
+	wait_for_device_probe();					\
+	__ret;								\
+})
+
+/* The unit's own platform device, from its node. */
+static struct device *ku_unit_dev(struct kunit *test, const char *path)
+{
+	struct device_node *np = of_find_node_by_path(path);
+	struct platform_device *pdev;
+
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	/* The device lives as long as the overlay; drop the reference. */
+	put_device(&pdev->dev);
+	return &pdev->dev;
+}
+
+/* Write @buf to @dev's ownership attribute through sysfs. */
+static ssize_t ku_write(struct device *dev, const char *buf)
+{
+	char *kpath, *path;
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	kpath = kobject_get_path(&dev->kobj, GFP_KERNEL);
+	if (!kpath)
+		return -ENOMEM;
+	path = kasprintf(GFP_KERNEL, "%s/ownership", kpath + 1);
+	kfree(kpath);
+	if (!path)
+		return -ENOMEM;
+	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
+	kfree(path);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = kernel_write(file, buf, strlen(buf), &pos);
+	fput(file);
+	return ret;
+}
+
+/* Find the @n bound fake devices named by @paths. */
+static void ku_members(struct kunit *test, const char * const *paths,
+		       struct kt_dev **kt, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		kt[i] = kt_find(test, paths[i]);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, kt[i], "%s not probed",
+					  paths[i]);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, kt[i]->sd, "%s not bound",
+					  paths[i]);
+	}
+}
+
+static const char * const ku_trio[] = {
+	"/shdev-kt-a", "/shdev-kt-b", "/shdev-kt-c",
+};
+
+static void ku_clear(struct kt_dev **kt, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		kt_log_clear(kt[i]);
+}
+
+static struct clk *ku_clock(struct kunit *test)
+{
+	struct device_node *np = of_find_node_by_path("/shdev-kt-trio");
+	struct clk *clk;
+
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	clk = of_clk_get(np, 0);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, clk);
+	return clk;
+}
+
+static void shdev_unit_test_trio(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	struct device *unit;
+	struct clk *clk;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	unit = ku_unit_dev(test, "/shdev-kt-trio");
+	clk = ku_clock(test);
+	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+
+	/* The unit's attribute moves every member. */
+	KUNIT_ASSERT_EQ(test, ku_write(unit, "kt-peer"), 7);
+	for (i = 0; i < 3; i++) {
+		kt_expect_remote(test, kt[i], &kt_peer);
+		kt_expect_owner(test, kt[i], "kt-peer");
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "quiesce");
+	}
+	KUNIT_EXPECT_TRUE(test, __clk_is_enabled(clk));
+
+	/* So does a member's. */
+	KUNIT_ASSERT_EQ(test, kt_write(kt[1], "local"), 5);
+	for (i = 0; i < 3; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "quiesce,validate,resume");
+	}
+	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+	clk_put(clk);
+}
+
+static void shdev_unit_test_sizes(struct kunit *test)
+{
+	static const char * const solo[] = { "/shdev-kt-solo" };
+	struct kt_dev *one[1], **many;
+	char path[32];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, solo, one, 1);
+	KUNIT_ASSERT_EQ(test, shdev_release(one[0]->sd, &kt_peer), 0);
+	kt_expect_remote(test, one[0], &kt_peer);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(one[0]->sd), 0);
+	kt_expect_local(test, one[0]);
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit64), 0);
+	many = kunit_kcalloc(test, SHDEV_UNIT_MAX, sizeof(*many), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, many);
+	for (i = 0; i < SHDEV_UNIT_MAX; i++) {
+		snprintf(path, sizeof(path), "/shdev-kt-m%d", i);
+		many[i] = kt_find(test, path);
+		KUNIT_ASSERT_NOT_NULL(test, many[i]);
+		KUNIT_ASSERT_NOT_NULL(test, many[i]->sd);
+	}
+	KUNIT_ASSERT_EQ(test, shdev_release(many[17]->sd, &kt_peer), 0);
+	for (i = 0; i < SHDEV_UNIT_MAX; i++)
+		kt_expect_remote(test, many[i], &kt_peer);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(many[63]->sd), 0);
+	for (i = 0; i < SHDEV_UNIT_MAX; i++) {
+		kt_expect_local(test, many[i]);
+		KUNIT_EXPECT_STREQ(test, many[i]->log,
+				   "quiesce,validate,resume");
+	}
+}
+
+/* A quiesce failing at each member in turn rolls the whole unit back. */
+static void shdev_unit_test_quiesce_rollback(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	int k, i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	for (k = 0; k < 3; k++) {
+		ku_clear(kt, 3);
+		kt[k]->fail_quiesce = -EIO;
+		KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -EIO);
+		kt[k]->fail_quiesce = 0;
+		for (i = 0; i < 3; i++) {
+			kt_expect_local(test, kt[i]);
+			KUNIT_EXPECT_STREQ_MSG(test, kt[i]->log,
+					       i < k ? "quiesce,resume" :
+					       i == k ? "quiesce" : "",
+					       "failing member %d", k);
+		}
+	}
+}
+
+/* A sanitize failing at each member: every member resumes again. */
+static void shdev_unit_test_sanitize_rollback(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	int k, i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	for (k = 0; k < 3; k++) {
+		ku_clear(kt, 3);
+		kt[k]->fail_sanitize = -EIO;
+		KUNIT_EXPECT_EQ(test, shdev_release(kt[2]->sd, &kt_untrusted),
+				-EIO);
+		kt[k]->fail_sanitize = 0;
+		for (i = 0; i < 3; i++) {
+			kt_expect_local(test, kt[i]);
+			KUNIT_EXPECT_STREQ_MSG(test, kt[i]->log,
+					       i <= k ? "quiesce,sanitize,resume" :
+					       "quiesce,resume",
+					       "failing member %d", k);
+		}
+	}
+}
+
+/* A validate failing at each member leaves the unit lost until a retry. */
+static void shdev_unit_test_validate_lost(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	int k, i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	for (k = 0; k < 3; k++) {
+		KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+		ku_clear(kt, 3);
+		kt[k]->fail_validate = -EIO;
+		KUNIT_EXPECT_EQ(test, shdev_reclaim(kt[0]->sd), -EIO);
+		for (i = 0; i < 3; i++) {
+			KUNIT_EXPECT_EQ(test, shdev_get_state(kt[i]->sd),
+					SHDEV_LOST);
+			KUNIT_EXPECT_EQ(test, kt_hw_access(kt[i]), -ENODEV);
+		}
+		kt[k]->fail_validate = 0;
+		KUNIT_EXPECT_EQ(test, shdev_reclaim(kt[1]->sd), 0);
+		for (i = 0; i < 3; i++)
+			kt_expect_local(test, kt[i]);
+		/* Validated from the last member down; retried where it failed. */
+		KUNIT_EXPECT_STREQ(test, kt[k]->log, "validate,validate,resume");
+	}
+}
+
+/* Only the peers the unit names, under their ids, may take it. */
+static void shdev_unit_test_peers(struct kunit *test)
+{
+	static const char * const solo[] = { "/shdev-kt-solo" };
+	struct kt_dev *kt[3], *one[1];
+	struct device *unit;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	ku_members(test, solo, one, 1);
+	unit = ku_unit_dev(test, "/shdev-kt-trio");
+
+	/* Named, but kt-peer2's id is 0, not 7. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer2"), -EPERM);
+	/* Registered, but not named by the unit. */
+	KUNIT_EXPECT_EQ(test, shdev_release(one[0]->sd, &kt_untrusted), -EPERM);
+	/* Not registered at all. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-nobody"), -EINVAL);
+	for (i = 0; i < 3; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "");
+	}
+	kt_expect_local(test, one[0]);
+	KUNIT_EXPECT_STREQ(test, one[0]->log, "");
+}
+
+/* A member's unbind while away takes the whole unit back first. */
+static void shdev_unit_test_member_unbind(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	struct device *b;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	b = &kt[1]->pdev->dev;
+	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+	device_release_driver(b);
+	KUNIT_EXPECT_NULL(test, kt_find(test, "/shdev-kt-b"));
+	for (i = 0; i < 3; i += 2) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "quiesce,validate,resume");
+	}
+	/* Incomplete, the unit goes nowhere. */
+	KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_LOCAL);
+
+	KUNIT_ASSERT_EQ(test, device_attach(b), 1);
+	ku_members(test, ku_trio, kt, 3);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt[2]->sd), 0);
+}
+
+/* The members are consumers of the unit: they unbind before it. */
+static void shdev_unit_test_unit_unbind(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	struct device *unit;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	unit = ku_unit_dev(test, "/shdev-kt-trio");
+	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+	device_release_driver(unit);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_NULL(test, kt_find(test, ku_trio[i]));
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
+}
+
+static void shdev_unit_test_peer_death(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+	ku_clear(kt, 3);
+	shdev_peer_died(&kt_peer);
+	for (i = 0; i < 3; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log,
+				   "validate,sanitize,resume");
+	}
+}
+
+/* A unit node the binding forbids is rejected; its member waits. */
+static void ku_expect_rejected(struct kunit *test)
+{
+	struct device *unit = ku_unit_dev(test, "/shdev-kt-bad-unit");
+	struct kt_dev *kt = kt_find(test, "/shdev-kt-bad");
+
+	KUNIT_EXPECT_NULL(test, unit->driver);
+	KUNIT_EXPECT_TRUE(test, !kt || !kt->sd);
+}
+
+static void shdev_unit_test_reject_name(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_name), 0);
+	ku_expect_rejected(test);
+}
+
+static void shdev_unit_test_reject_ids(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_ids), 0);
+	ku_expect_rejected(test);
+}
+
+static void shdev_unit_test_reject_owner(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_owner), 0);
+	ku_expect_rejected(test);
+}
+
+static void shdev_unit_test_reject_clock(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_clock), 0);
+	ku_expect_rejected(test);
+}
+
+static struct kunit_case shdev_unit_cases[] = {
+	KUNIT_CASE(shdev_unit_test_trio),
+	KUNIT_CASE(shdev_unit_test_sizes),
+	KUNIT_CASE(shdev_unit_test_quiesce_rollback),
+	KUNIT_CASE(shdev_unit_test_sanitize_rollback),
+	KUNIT_CASE(shdev_unit_test_validate_lost),
+	KUNIT_CASE(shdev_unit_test_peers),
+	KUNIT_CASE(shdev_unit_test_member_unbind),
+	KUNIT_CASE(shdev_unit_test_unit_unbind),
+	KUNIT_CASE(shdev_unit_test_peer_death),
+	KUNIT_CASE(shdev_unit_test_reject_name),
+	KUNIT_CASE(shdev_unit_test_reject_ids),
+	KUNIT_CASE(shdev_unit_test_reject_owner),
+	KUNIT_CASE(shdev_unit_test_reject_clock),
+	{}
+};
+
+static struct kunit_suite shdev_unit_suite = {
+	.name = "shdev_units",
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.init = kt_test_init,
+	.exit = kt_test_exit,
+	.test_cases = shdev_unit_cases,
+};
+
+kunit_test_suite(shdev_unit_suite);
