@@ -20,6 +20,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/iommu.h>
 #include <linux/kobject.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -36,6 +37,7 @@
 #include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/suspend.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #define CREATE_TRACE_POINTS
@@ -65,6 +67,8 @@ struct shdev {
 	bool left;			/* the peer has had the resources */
 	bool tainted;			/* sanitize before the next resume */
 	bool orphan;			/* driver gone, peer still holds it */
+	bool dma_owned;			/* DMA blocked through ownership */
+	struct iommu_domain *dma_blocked; /* or through an empty domain */
 	struct list_head consumers;	/* stacked devices, bottom first */
 
 	struct shdev_attr ownership;
@@ -387,6 +391,55 @@ static int shdev_resume(struct shdev_unit *u, struct shdev *sd)
 	return sd->orphan ? 0 : sd->ops->resume(sd);
 }
 
+/*
+ * Block Linux's DMA for the device while away.  A driver that manages its
+ * DMA claims the group's ownership, which attaches a blocking domain; a
+ * DMA-API driver's device gets an empty paging domain instead.  Without an
+ * IOMMU there is nothing to block.
+ */
+static int shdev_dma_block(struct shdev_unit *u, struct shdev *sd)
+{
+	struct device *dev = &sd->pdev->dev;
+	struct iommu_group *group = iommu_group_get(dev);
+	struct iommu_domain *domain;
+	int ret;
+
+	if (!group)
+		return 0;
+	iommu_group_put(group);
+
+	if (to_platform_driver(dev->driver)->driver_managed_dma) {
+		ret = iommu_device_claim_dma_owner(dev, u);
+		sd->dma_owned = !ret;
+		return ret;
+	}
+	domain = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	ret = iommu_attach_device(domain, dev);
+	if (ret) {
+		iommu_domain_free(domain);
+		return ret;
+	}
+	sd->dma_blocked = domain;
+	return 0;
+}
+
+static int shdev_dma_unblock(struct shdev_unit *u, struct shdev *sd)
+{
+	struct device *dev = &sd->pdev->dev;
+
+	if (sd->dma_owned)
+		iommu_device_release_dma_owner(dev);
+	if (sd->dma_blocked) {
+		iommu_detach_device(sd->dma_blocked, dev);
+		iommu_domain_free(sd->dma_blocked);
+	}
+	sd->dma_owned = false;
+	sd->dma_blocked = NULL;
+	return 0;
+}
+
 /* Nothing of Linux's may reach an untrusted peer. */
 static int shdev_sanitize_out(struct shdev_unit *u, struct shdev *sd)
 {
@@ -454,6 +507,7 @@ static const struct shdev_step shdev_steps[] = {
 	{ "power",	false,	shdev_power_get,	shdev_power_put },
 	{ "gate",	false,	shdev_gate_close,	shdev_gate_open },
 	{ "quiesce",	false,	shdev_quiesce,		shdev_resume },
+	{ "dma",	false,	shdev_dma_block,	shdev_dma_unblock },
 	{ "sanitize",	false,	shdev_sanitize_out,	shdev_sanitize_in },
 	{ "validate",	false,	NULL,			shdev_validate },
 	{ "backend",	false,	shdev_backend_release,	shdev_backend_reclaim },
@@ -1212,6 +1266,52 @@ static bool shdev_in_dt_unit(struct device_node *np)
 	return found;
 }
 
+/**
+ * shdev_same_iommu_group() - whether two devices sit in one IOMMU group
+ * @a: a device
+ * @b: another
+ *
+ * Return: true when both have an IOMMU group and it is the same.
+ */
+VISIBLE_IF_KUNIT bool shdev_same_iommu_group(struct device *a,
+					     struct device *b)
+{
+	struct iommu_group *ga, *gb;
+	bool same;
+
+	KUNIT_STATIC_STUB_REDIRECT(shdev_same_iommu_group, a, b);
+	ga = iommu_group_get(a);
+	if (!ga)
+		return false;
+	gb = iommu_group_get(b);
+	same = ga == gb;
+	iommu_group_put(gb);
+	iommu_group_put(ga);
+	return same;
+}
+EXPORT_SYMBOL_IF_KUNIT(shdev_same_iommu_group);
+
+/*
+ * With shdev_devices_lock held: whether @dev joining @u (NULL for a unit
+ * of its own) would split an IOMMU group between units.  DMA is blocked
+ * per group, so a group moves whole or not at all.
+ */
+static bool shdev_splits_iommu_group(struct device *dev, struct shdev_unit *u)
+{
+	struct shdev *other;
+
+	list_for_each_entry(other, &shdev_devices, node) {
+		if (u && other->unit == u)
+			continue;
+		if (shdev_same_iommu_group(dev, &other->pdev->dev)) {
+			dev_err(dev, "shares an IOMMU group with %s, which is in another unit\n",
+				dev_name(&other->pdev->dev));
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * With shdev_devices_lock held: put @sd in the unit that names its node,
  * or in a unit of its own.  A unit not yet probed defers the member.
@@ -1229,6 +1329,8 @@ static int shdev_join(struct shdev *sd)
 	}
 	if (dev->of_node && shdev_in_dt_unit(dev->of_node))
 		return dev_err_probe(dev, -EPROBE_DEFER, "waiting for its unit\n");
+	if (shdev_splits_iommu_group(dev, NULL))
+		return -EINVAL;
 
 	u = shdev_unit_alloc(dev);
 	if (!u)
@@ -1239,6 +1341,8 @@ static int shdev_join(struct shdev *sd)
 	return 0;
 
 found:
+	if (shdev_splits_iommu_group(dev, u))
+		return -EINVAL;
 	mutex_lock(&u->lock);
 	if (u->members[m] || u->state != SHDEV_LOCAL) {
 		mutex_unlock(&u->lock);
@@ -1491,6 +1595,69 @@ int shdev_peer_register(struct shdev_peer *peer)
 }
 EXPORT_SYMBOL_GPL(shdev_peer_register);
 
+/**
+ * shdev_peer_walk() - walk the devices a peer holds
+ * @peer: the peer
+ * @fn: called for each device @peer holds (its unit releasing, remote,
+ *	reclaiming or lost), with the registry and the unit locked: it must
+ *	not start a transfer
+ * @data: passed to @fn
+ *
+ * Lets a backend know exactly what a peer has, for instance before it
+ * tears the peer down.
+ *
+ * Context: process context.
+ * Return: 0, or the first non-zero value @fn returned, which stops the walk.
+ */
+int shdev_peer_walk(struct shdev_peer *peer, shdev_device_fn fn, void *data)
+{
+	struct shdev *sd;
+	int ret = 0;
+
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(sd, &shdev_devices, node) {
+		mutex_lock(&sd->unit->lock);
+		if (sd->unit->peer == peer)
+			ret = fn(sd, data);
+		mutex_unlock(&sd->unit->lock);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&shdev_devices_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(shdev_peer_walk);
+
+/* debugfs "holdings": which peer holds which device, one per line. */
+static int shdev_holdings_show(struct seq_file *s, void *unused)
+{
+	struct shdev_peer *peer;
+	struct shdev *sd;
+
+	mutex_lock(&shdev_devices_lock);
+	mutex_lock(&shdev_peers_lock);
+	list_for_each_entry(peer, &shdev_peers, node) {
+		unsigned int n = 0;
+
+		list_for_each_entry(sd, &shdev_devices, node) {
+			struct shdev_unit *u = sd->unit;
+
+			if (READ_ONCE(u->peer) != peer)
+				continue;
+			seq_printf(s, "%s %s %s %s\n", peer->name,
+				   peer->backend->name, dev_name(&sd->pdev->dev),
+				   shdev_state_name(READ_ONCE(u->state)));
+			n++;
+		}
+		if (!n)
+			seq_printf(s, "%s %s -\n", peer->name, peer->backend->name);
+	}
+	mutex_unlock(&shdev_peers_lock);
+	mutex_unlock(&shdev_devices_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shdev_holdings);
+
 static void shdev_taint(struct shdev_unit *u)
 {
 	unsigned int m;
@@ -1629,6 +1796,8 @@ static struct notifier_block shdev_pm_nb = {
 static int __init shdev_init(void)
 {
 	shdev_debugfs_root = debugfs_create_dir("shdev", NULL);
+	debugfs_create_file("holdings", 0444, shdev_debugfs_root, NULL,
+			    &shdev_holdings_fops);
 	return register_pm_notifier(&shdev_pm_nb);
 }
 core_initcall(shdev_init);

@@ -64,6 +64,7 @@ int shdev_pm_notify(struct notifier_block *nb, unsigned long action,
 		    void *data);
 void shdev_get_stats(struct shdev *sd, struct shdev_stats *stats);
 unsigned int shdev_nr_devices(void);
+bool shdev_same_iommu_group(struct device *a, struct device *b);
 #endif
 
 #endif /* __SHDEV_INTERNAL_H */

@@ -4,6 +4,7 @@
  * driver of fake.c.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -293,6 +294,73 @@ static void shdev_test_peer_death_while_lost(struct kunit *test)
 	kt_expect_local(test, kt);
 	KUNIT_EXPECT_STREQ(test, kt->log,
 			   "quiesce,validate,sanitize,resume");
+}
+
+static int kt_count_held(struct shdev *sd, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+static int kt_held_by(struct shdev_peer *peer)
+{
+	int n = 0;
+
+	KUNIT_EXPECT_EQ(current->kunit_test,
+			shdev_peer_walk(peer, kt_count_held, &n), 0);
+	return n;
+}
+
+/* The registry knows exactly which devices each peer holds. */
+static void shdev_test_registry(struct kunit *test)
+{
+	struct kt_dev *a = kt_create(test, kt_minimal);
+	struct kt_dev *b = kt_create(test, kt_minimal);
+	struct kt_dev *c = kt_create(test, kt_minimal);
+
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(a->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(b->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(c->sd, &kt_peer2), 0);
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer), 2);
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer2), 1);
+
+	shdev_peer_died(&kt_peer);
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer2), 1);
+	kt_expect_remote(test, c, &kt_peer2);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(c->sd), 0);
+	KUNIT_EXPECT_EQ(test, kt_held_by(&kt_peer2), 0);
+}
+
+/* For the test: every fake device sits in one IOMMU group. */
+static bool kt_one_group(struct device *a, struct device *b)
+{
+	return !strcmp(dev_driver_string(a), "shdev-kt") &&
+	       !strcmp(dev_driver_string(b), "shdev-kt");
+}
+
+/* Devices of one IOMMU group in two units: the second is refused. */
+static void shdev_test_split_iommu_group(struct kunit *test)
+{
+	struct kt_dev *a, *b;
+	unsigned int devices;
+
+	kunit_activate_static_stub(test, shdev_same_iommu_group, kt_one_group);
+	a = kt_create(test, kt_minimal);
+	devices = shdev_nr_devices();
+	b = kt_create_any(test, kt_minimal);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(b->sd));
+	KUNIT_EXPECT_NULL(test, b->pdev->dev.driver);
+	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices);
+	/* The first is untouched. */
+	KUNIT_EXPECT_EQ(test, shdev_release(a->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(a->sd), 0);
+
+	/* Without the shared group both register. */
+	kunit_deactivate_static_stub(test, shdev_same_iommu_group);
+	KUNIT_EXPECT_EQ(test, device_attach(&b->pdev->dev), 1);
+	KUNIT_EXPECT_NOT_NULL(test, READ_ONCE(b->sd));
 }
 
 static void shdev_test_system_sleep(struct kunit *test)
@@ -951,6 +1019,8 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_untrusted_sanitize_fails),
 	KUNIT_CASE(shdev_test_peer_death),
 	KUNIT_CASE(shdev_test_peer_death_while_lost),
+	KUNIT_CASE(shdev_test_registry),
+	KUNIT_CASE(shdev_test_split_iommu_group),
 	KUNIT_CASE(shdev_test_system_sleep),
 	KUNIT_CASE(shdev_test_power_held),
 	KUNIT_CASE(shdev_test_unbind_reclaims),

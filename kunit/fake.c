@@ -212,7 +212,8 @@ static struct platform_driver kt_driver = {
 };
 
 /* A bound fake device; @setup may set flags before the probe. */
-struct kt_dev *kt_create(struct kunit *test, void (*setup)(struct kt_dev *kt))
+struct kt_dev *kt_create_any(struct kunit *test,
+			     void (*setup)(struct kt_dev *kt))
 {
 	struct platform_device *pdev;
 	resource_size_t base;
@@ -241,6 +242,14 @@ struct kt_dev *kt_create(struct kunit *test, void (*setup)(struct kt_dev *kt))
 			0);
 	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
 	kt->pdev = pdev;
+	return kt;
+}
+
+/* A fake device bound to the fake driver. */
+struct kt_dev *kt_create(struct kunit *test, void (*setup)(struct kt_dev *kt))
+{
+	struct kt_dev *kt = kt_create_any(test, setup);
+
 	KUNIT_ASSERT_NOT_NULL_MSG(test, READ_ONCE(kt->sd), "probe failed");
 	return kt;
 }

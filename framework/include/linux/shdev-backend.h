@@ -79,6 +79,16 @@ void shdev_backend_unregister(struct shdev_backend *backend);
 int shdev_peer_register(struct shdev_peer *peer);
 int shdev_peer_unregister(struct shdev_peer *peer);
 unsigned int shdev_peer_died(struct shdev_peer *peer);
+/**
+ * typedef shdev_device_fn - called for each device of a walk
+ * @sd: the device
+ * @data: the walker's data
+ *
+ * Return: 0 to go on, anything else to stop the walk with that value.
+ */
+typedef int (*shdev_device_fn)(struct shdev *sd, void *data);
+
+int shdev_peer_walk(struct shdev_peer *peer, shdev_device_fn fn, void *data);
 
 struct dentry *shdev_debugfs_dir(void);
 
