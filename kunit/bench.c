@@ -6,7 +6,9 @@
  *  - the hardware gate, shdev_enter() + shdev_exit(), next to
  *    drm_dev_enter() + drm_dev_exit() and an uncontended spinlock;
  *  - release + reclaim round trips of a device with trivial callbacks on
- *    the simulated backend: median and 99th percentile.
+ *    the simulated backend: median and 99th percentile;
+ *  - the same for units of 1, 8 and 64 such devices from Devicetree, to
+ *    show the cost grows linearly with the members.
  */
 
 #define pr_fmt(fmt) "shdev-bench: " fmt
@@ -15,6 +17,8 @@
 #include <linux/init.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
@@ -23,6 +27,7 @@
 #include <linux/spinlock.h>
 
 #include "../shdev-sim.h"
+#include "bench_units.h"
 
 static unsigned int gate_loops = 1000000;
 module_param(gate_loops, uint, 0444);
@@ -59,9 +64,17 @@ static int bench_probe(struct platform_device *pdev)
 	return 0;
 }
 
+static const struct of_device_id bench_of_match[] = {
+	{ .compatible = "test,shdev-kt" },
+	{ }
+};
+
 static struct platform_driver bench_driver = {
 	.probe = bench_probe,
-	.driver = { .name = "shdev-bench" },
+	.driver = {
+		.name = "shdev-bench",
+		.of_match_table = bench_of_match,
+	},
 };
 
 static const struct drm_driver bench_drm_driver = {
@@ -142,29 +155,100 @@ static int bench_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void bench_round_trips(struct shdev *sd)
+/* Time @n round trips; the median in @median, the 99th percentile in @p99. */
+static int bench_time(struct shdev *sd, unsigned int n, u64 *median, u64 *p99)
 {
-	unsigned int i, n = max(round_trips, 100U);
+	unsigned int i;
+	int ret = 0;
 	u64 *ns;
 
 	ns = kcalloc(n, sizeof(*ns), GFP_KERNEL);
 	if (!ns)
-		return;
+		return -ENOMEM;
 
 	for (i = 0; i < n; i++) {
 		ktime_t start = ktime_get();
 
-		if (shdev_release(sd, &bench_peer) || shdev_reclaim(sd)) {
-			pr_err("round trip %u failed\n", i);
+		ret = shdev_release(sd, &bench_peer);
+		if (!ret)
+			ret = shdev_reclaim(sd);
+		if (ret) {
+			pr_err("round trip %u failed: %d\n", i, ret);
 			goto out;
 		}
 		ns[i] = ktime_to_ns(ktime_sub(ktime_get(), start));
 	}
 	sort(ns, n, sizeof(*ns), bench_cmp_u64, NULL);
-	pr_info("round trip release+reclaim (sim, %u trips): median %llu ns, p99 %llu ns\n",
-		n, ns[n / 2], ns[n * 99 / 100]);
+	*median = ns[n / 2];
+	*p99 = ns[n * 99 / 100];
 out:
 	kfree(ns);
+	return ret;
+}
+
+static void bench_round_trips(struct shdev *sd)
+{
+	unsigned int n = max(round_trips, 100U);
+	u64 median, p99;
+
+	if (!bench_time(sd, n, &median, &p99))
+		pr_info("round trip release+reclaim (sim, %u trips): median %llu ns, p99 %llu ns\n",
+			n, median, p99);
+}
+
+/* The shared device of the first member of the unit of @size. */
+static struct shdev *bench_unit_member(unsigned int size)
+{
+	struct platform_device *pdev;
+	struct device_node *np;
+	char path[32];
+	struct shdev *sd;
+
+	snprintf(path, sizeof(path), "/shdev-bench-%u-0", size);
+	np = of_find_node_by_path(path);
+	if (!np)
+		return NULL;
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	if (!pdev)
+		return NULL;
+	sd = platform_get_drvdata(pdev);
+	put_device(&pdev->dev);
+	return sd;
+}
+
+static void bench_units(void)
+{
+	static const unsigned int sizes[] = { 1, 8, 64 };
+	u64 median[ARRAY_SIZE(sizes)], p99;
+	int ovcs = 0, ret;
+	unsigned int i;
+
+	ret = of_overlay_fdt_apply(__dtbo_bench_units_begin,
+				   __dtbo_bench_units_end -
+				   __dtbo_bench_units_begin, &ovcs, NULL);
+	if (ret) {
+		pr_err("units: overlay: %d\n", ret);
+		return;
+	}
+	/* Members defer until their unit probed. */
+	wait_for_device_probe();
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct shdev *sd = bench_unit_member(sizes[i]);
+
+		if (!sd || bench_time(sd, 200, &median[i], &p99)) {
+			pr_err("units: unit of %u not ready\n", sizes[i]);
+			goto out;
+		}
+		pr_info("round trip of a unit of %u: median %llu ns, p99 %llu ns, %llu ns per device\n",
+			sizes[i], median[i], p99, div_u64(median[i], sizes[i]));
+	}
+	pr_info("unit of 64 costs %llu.%02llu times a unit of 1 (linear: 64, target: at most 70.4)\n",
+		div_u64(median[2], median[0]),
+		div_u64(median[2] * 100, median[0]) % 100);
+out:
+	of_overlay_remove(&ovcs);
 }
 
 static int __init bench_init(void)
@@ -199,6 +283,8 @@ static int __init bench_init(void)
 
 	bench_gates(sd, drm);
 	bench_round_trips(sd);
+	if (IS_ENABLED(CONFIG_OF_OVERLAY))
+		bench_units();
 	pr_info("done\n");
 
 	drm_dev_put(drm);
@@ -210,7 +296,9 @@ out_peer:
 	shdev_peer_unregister(&bench_peer);
 	return ret;
 }
-late_initcall(bench_init);
+
+/* After deferred probing is enabled: unit members defer at first. */
+late_initcall_sync(bench_init);
 
 MODULE_DESCRIPTION("shdev benchmark");
 MODULE_LICENSE("GPL");
