@@ -67,6 +67,8 @@ struct shdev {
 	bool left;			/* the peer has had the resources */
 	bool tainted;			/* sanitize before the next resume */
 	bool orphan;			/* driver gone, peer still holds it */
+	bool granted;			/* its peer offered it (receiving) */
+	bool refused;			/* ... with the wrong resources */
 	bool dma_owned;			/* DMA blocked through ownership */
 	struct iommu_domain *dma_blocked; /* or through an empty domain */
 	struct list_head consumers;	/* stacked devices, bottom first */
@@ -88,6 +90,8 @@ struct shdev_unit {
 	struct mutex lock;
 	struct shdev_peer *peer;	/* holder, unless done == 0 */
 	unsigned int done;		/* slots whose forward half holds */
+	bool pinned;			/* the peer's backend module */
+	bool receiving;			/* owned by a peer since boot */
 	struct shdev_stats stats;
 	unsigned int nr;		/* members */
 	struct shdev *members[SHDEV_UNIT_MAX];
@@ -119,13 +123,15 @@ static const char * const shdev_state_names[] = {
 	[SHDEV_REMOTE]		= "remote",
 	[SHDEV_RECLAIMING]	= "reclaiming",
 	[SHDEV_LOST]		= "lost",
+	[SHDEV_REFUSED]		= "refused",
 };
 
 /**
  * shdev_state_name() - name of an ownership state
  * @state: the state
  *
- * Return: "local", "releasing", "remote", "reclaiming" or "lost".
+ * Return: "local", "releasing", "remote", "reclaiming", "lost" or
+ * "refused".
  */
 const char *shdev_state_name(enum shdev_state state)
 {
@@ -257,6 +263,68 @@ const struct resource *shdev_get_resource(const struct shdev *sd,
 }
 EXPORT_SYMBOL_GPL(shdev_get_resource);
 
+/* Peer names: [a-z0-9_-]{1,SHDEV_NAME_MAX}, never a state name. */
+static bool shdev_name_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > SHDEV_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!(islower(c) || isdigit(c) || c == '-' || c == '_'))
+			return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(shdev_state_names); i++)
+		if (strlen(shdev_state_names[i]) == len &&
+		    !memcmp(shdev_state_names[i], name, len))
+			return false;
+	return true;
+}
+
+/**
+ * shdev_peer_name_valid() - whether a string may name a peer
+ * @name: the string
+ *
+ * Return: true for 1 to %SHDEV_NAME_MAX lower case letters, digits, '-'
+ * and '_', other than a state name.
+ */
+bool shdev_peer_name_valid(const char *name)
+{
+	return shdev_name_valid(name, strlen(name));
+}
+
+static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
+{
+	struct shdev_peer *peer, *found = NULL;
+
+	if (!shdev_name_valid(name, len))
+		return NULL;
+
+	mutex_lock(&shdev_peers_lock);
+	list_for_each_entry(peer, &shdev_peers, node) {
+		if (strlen(peer->name) == len && !memcmp(peer->name, name, len)) {
+			found = peer;
+			break;
+		}
+	}
+	mutex_unlock(&shdev_peers_lock);
+	return found;
+}
+
+/**
+ * shdev_peer_find() - look a peer up by name
+ * @name: the peer's name
+ *
+ * Return: the peer, valid until it is unregistered, or NULL.
+ */
+struct shdev_peer *shdev_peer_find(const char *name)
+{
+	return shdev_peer_lookup(name, strlen(name));
+}
+EXPORT_SYMBOL_GPL(shdev_peer_find);
+
 /*
  * The steps of a transfer.  Forward halves release, backward halves
  * reclaim; backward halves also undo a failed release.  Steps of the whole
@@ -286,12 +354,18 @@ static int shdev_sleep_unblock(struct shdev_unit *u, struct shdev *sd)
 
 static int shdev_pin(struct shdev_unit *u, struct shdev *sd)
 {
-	return try_module_get(u->peer->backend->owner) ? 0 : -ENODEV;
+	if (!try_module_get(u->peer->backend->owner))
+		return -ENODEV;
+	u->pinned = true;
+	return 0;
 }
 
+/* A unit owned by a peer since boot was never pinned. */
 static int shdev_unpin(struct shdev_unit *u, struct shdev *sd)
 {
-	module_put(u->peer->backend->owner);
+	if (u->pinned)
+		module_put(u->peer->backend->owner);
+	u->pinned = false;
 	return 0;
 }
 
@@ -489,6 +563,9 @@ static int shdev_backend_reclaim(struct shdev_unit *u, struct shdev *sd)
 {
 	struct shdev_peer *peer = u->peer;
 
+	/* A device its peer offered is Linux's already. */
+	if (sd->granted)
+		return 0;
 	return peer->backend->ops->reclaim(peer, sd);
 }
 
@@ -597,7 +674,7 @@ static void shdev_notify_dev(struct shdev_unit *u, struct device *dev)
 	char *envp[3];
 
 	snprintf(owner, sizeof(owner), "SHDEV_OWNER=%s",
-		 u->state == SHDEV_LOCAL ? "local" : u->peer->name);
+		 u->state == SHDEV_LOCAL ? "local" : u->owner);
 	snprintf(state, sizeof(state), "SHDEV_STATE=%s",
 		 shdev_state_name(u->state));
 	envp[0] = owner;
@@ -625,7 +702,9 @@ static void shdev_set_state(struct shdev_unit *u, enum shdev_state state)
 		u->peer = NULL;
 	spin_lock(&u->state_lock);
 	WRITE_ONCE(u->state, state);
-	strscpy(u->owner, u->peer ? u->peer->name : "");
+	/* A unit owned since boot knows its peer by name before it resolves. */
+	if (u->peer || state == SHDEV_LOCAL)
+		strscpy(u->owner, u->peer ? u->peer->name : "");
 	spin_unlock(&u->state_lock);
 }
 
@@ -678,6 +757,24 @@ static bool shdev_peer_allowed(struct shdev_unit *u, struct shdev_peer *peer)
 	return false;
 }
 
+/*
+ * A unit owned by a peer since boot knows its peer by name only, and
+ * needs every member's driver before it can be taken.
+ */
+static int shdev_receiving_ready(struct shdev_unit *u)
+{
+	unsigned int m;
+
+	if (!u->receiving)
+		return 0;
+	for (m = 0; m < u->nr; m++)
+		if (!u->members[m])
+			return -EAGAIN;
+	if (!u->peer)
+		u->peer = shdev_peer_lookup(u->owner, strlen(u->owner));
+	return u->peer ? 0 : -EAGAIN;
+}
+
 /* Reclaim with the unit's lock held. */
 static int __shdev_reclaim(struct shdev_unit *u)
 {
@@ -686,9 +783,21 @@ static int __shdev_reclaim(struct shdev_unit *u)
 
 	if (u->state == SHDEV_LOCAL)
 		return 0;
+	ret = shdev_receiving_ready(u);
+	if (ret)
+		return ret;
 	trace_shdev_transfer_start(u->dev, "reclaim", u->peer->name);
 	shdev_set_state(u, SHDEV_RECLAIMING);
 	ret = shdev_unwind(u);
+	if (!ret && u->receiving) {
+		unsigned int m;
+
+		u->receiving = false;
+		for (m = 0; m < u->nr; m++) {
+			u->members[m]->granted = false;
+			u->members[m]->refused = false;
+		}
+	}
 	shdev_set_state(u, ret ? SHDEV_LOST : SHDEV_LOCAL);
 	shdev_account(u, "reclaim", ret, start, &u->stats.reclaims);
 	shdev_notify(u);
@@ -803,67 +912,95 @@ int shdev_reclaim(struct shdev *sd)
 }
 EXPORT_SYMBOL_GPL(shdev_reclaim);
 
-/* Peer names: [a-z0-9_-]{1,SHDEV_NAME_MAX}, never a state name. */
-static bool shdev_name_valid(const char *name, size_t len)
+static void shdev_taint(struct shdev_unit *u)
 {
-	size_t i;
+	unsigned int m;
 
-	if (!len || len > SHDEV_NAME_MAX)
+	for (m = 0; m < u->nr; m++)
+		if (u->members[m])
+			u->members[m]->tainted = true;
+}
+
+/* A peer's offer must carry the resources the device is described with. */
+static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
+				  unsigned int nr)
+{
+	unsigned int i;
+
+	if (nr != sd->pdev->num_resources)
 		return false;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
+	for (i = 0; i < nr; i++) {
+		const struct resource *want = &sd->pdev->resource[i];
 
-		if (!(islower(c) || isdigit(c) || c == '-' || c == '_'))
+		if (resource_type(&res[i]) != resource_type(want) ||
+		    res[i].start != want->start || res[i].end != want->end)
 			return false;
 	}
-	for (i = 0; i < ARRAY_SIZE(shdev_state_names); i++)
-		if (strlen(shdev_state_names[i]) == len &&
-		    !memcmp(shdev_state_names[i], name, len))
-			return false;
 	return true;
 }
 
 /**
- * shdev_peer_name_valid() - whether a string may name a peer
- * @name: the string
+ * shdev_grant() - a peer offers a device it owned since boot
+ * @peer: the peer, owner of @sd's unit since boot
+ * @sd: the device
+ * @res: the resources the peer hands over
+ * @nr: their number
  *
- * Return: true for 1 to %SHDEV_NAME_MAX lower case letters, digits, '-'
- * and '_', other than a state name.
+ * The receiving side of a transfer, called by a backend.  The resources
+ * are checked against the device's description (its MMIO ranges and
+ * interrupts, in order); a mismatch refuses the offer: the peer keeps the
+ * device and its unit shows %SHDEV_REFUSED until a correct offer.  Once
+ * every member of the unit is offered, the unit is taken: validated,
+ * sanitized if the peer is untrusted, resumed, its gates opened.
+ *
+ * Context: process context.
+ * Return: 0 when the offer is accepted (and, for the last member, the
+ * unit taken), -EINVAL when @peer does not own the unit since boot or the
+ * resources do not match, or the error of the step that failed.
  */
-bool shdev_peer_name_valid(const char *name)
+int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
+		const struct resource *res, unsigned int nr)
 {
-	return shdev_name_valid(name, strlen(name));
-}
+	struct shdev_unit *u = sd->unit;
+	bool complete = true, refused = false, was_refused;
+	unsigned int m;
+	int ret = 0;
 
-static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
-{
-	struct shdev_peer *peer, *found = NULL;
-
-	if (!shdev_name_valid(name, len))
-		return NULL;
-
-	mutex_lock(&shdev_peers_lock);
-	list_for_each_entry(peer, &shdev_peers, node) {
-		if (strlen(peer->name) == len && !memcmp(peer->name, name, len)) {
-			found = peer;
-			break;
-		}
+	mutex_lock(&u->lock);
+	if (!u->receiving || strcmp(u->owner, peer->name) ||
+	    (u->state != SHDEV_REMOTE && u->state != SHDEV_REFUSED)) {
+		ret = -EINVAL;
+		goto unlock;
 	}
-	mutex_unlock(&shdev_peers_lock);
-	return found;
-}
+	sd->refused = !shdev_resources_match(sd, res, nr);
+	sd->granted = !sd->refused;
+	if (sd->refused) {
+		dev_err(&sd->pdev->dev, "refusing the offer of %s: its resources do not match the description\n",
+			peer->name);
+		ret = -EINVAL;
+	}
 
-/**
- * shdev_peer_find() - look a peer up by name
- * @name: the peer's name
- *
- * Return: the peer, valid until it is unregistered, or NULL.
- */
-struct shdev_peer *shdev_peer_find(const char *name)
-{
-	return shdev_peer_lookup(name, strlen(name));
+	for (m = 0; m < u->nr; m++) {
+		complete &= u->members[m] && u->members[m]->granted;
+		refused |= u->members[m] && u->members[m]->refused;
+	}
+	was_refused = u->state == SHDEV_REFUSED;
+	if (refused != was_refused) {
+		shdev_set_state(u, refused ? SHDEV_REFUSED : SHDEV_REMOTE);
+		shdev_notify(u);
+	}
+	if (ret || !complete)
+		goto unlock;
+
+	u->peer = peer;
+	if (peer->untrusted)
+		shdev_taint(u);
+	ret = __shdev_reclaim(u);
+unlock:
+	mutex_unlock(&u->lock);
+	return ret;
 }
-EXPORT_SYMBOL_GPL(shdev_peer_find);
+EXPORT_SYMBOL_GPL(shdev_grant);
 
 /* With the unit's lock held: a consumer joining a device away is frozen. */
 static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
@@ -1231,7 +1368,7 @@ static void shdev_unregister(void *data)
 		 * death or a later unregistration of the peer takes it back.
 		 */
 		dev_crit(dev, "driver unbound while peer %s holds the device: %d; keeping it with the peer\n",
-			 u->peer->name, ret);
+			 u->owner, ret);
 	}
 	mutex_unlock(&u->lock);
 	if (ret)
@@ -1344,9 +1481,24 @@ found:
 	if (shdev_splits_iommu_group(dev, u))
 		return -EINVAL;
 	mutex_lock(&u->lock);
-	if (u->members[m] || u->state != SHDEV_LOCAL) {
+	if (u->members[m] || (u->state != SHDEV_LOCAL && !u->receiving)) {
 		mutex_unlock(&u->lock);
 		return -EBUSY;
+	}
+	/*
+	 * Its peer has the unit since boot: the driver probes without the
+	 * hardware, gate closed, power held; the device is validated when
+	 * the peer offers it.
+	 */
+	if (u->receiving) {
+		int ret = shdev_power_get(u, sd);
+
+		if (ret) {
+			mutex_unlock(&u->lock);
+			return ret;
+		}
+		sd->away = true;
+		sd->left = true;
 	}
 	/* The unit outlives the binding of its members. */
 	if (!device_link_add(dev, u->dev, DL_FLAG_AUTOREMOVE_CONSUMER)) {
@@ -1408,7 +1560,7 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 			continue;
 		if (other->orphan)
 			dev_err(dev, "peer %s still holds the device\n",
-				other->unit->peer->name);
+				other->unit->owner);
 		ret = -EBUSY;
 		goto fail;
 	}
@@ -1444,25 +1596,41 @@ EXPORT_SYMBOL_GPL(devm_shdev_register);
  * shdev_unit_add() - register a unit described in Devicetree
  * @desc: the unit, parsed; it stays valid until shdev_unit_del()
  *
- * Members join as their drivers register with shdev.
+ * Members join as their drivers register with shdev.  A unit a peer owns
+ * at boot starts %SHDEV_REMOTE: its members probe with their gates
+ * closed, until the backend reports the peer's offer with shdev_grant().
  *
- * Return: 0, -EOPNOTSUPP for a unit a peer owns at boot, -ENOMEM.
+ * Return: 0, -EBUSY during system sleep, the error of holding the unit's
+ * resources, -ENOMEM.
  */
 int shdev_unit_add(struct shdev_unit_desc *desc)
 {
 	struct shdev_unit *u;
 	int ret;
 
-	if (desc->initial_peer) {
-		dev_err(desc->dev, "owned by %s at boot: not supported yet\n",
-			desc->initial_peer);
-		return -EOPNOTSUPP;
-	}
 	u = shdev_unit_alloc(desc->dev);
 	if (!u)
 		return -ENOMEM;
 	u->desc = desc;
 	u->nr = desc->nr;
+	if (desc->initial_peer) {
+		/*
+		 * Owned by a peer since boot: as if released to it, but
+		 * without a step that would touch the members.  Sleep stays
+		 * refused and the unit's resources on until it is taken.
+		 */
+		ret = shdev_sleep_block(u, NULL);
+		if (!ret)
+			ret = desc->hold(desc);
+		if (ret) {
+			shdev_unit_free(u);
+			return ret;
+		}
+		u->receiving = true;
+		u->done = shdev_slots(u);
+		strscpy(u->owner, desc->initial_peer);
+		u->state = SHDEV_REMOTE;
+	}
 	shdev_attr_init(&u->ownership, unit_ownership_show,
 			unit_ownership_store);
 	ret = sysfs_create_group(&desc->dev->kobj, &u->ownership.group);
@@ -1498,6 +1666,11 @@ void shdev_unit_del(struct shdev_unit_desc *desc)
 		sysfs_remove_group(&desc->dev->kobj, &found->ownership.group);
 		for (m = 0; m < found->nr; m++)
 			left += !!found->members[m];
+		/* A unit its peer never offered lets its resources go. */
+		if (found->receiving && !left) {
+			desc->unhold(desc);
+			shdev_sleep_unblock(found, NULL);
+		}
 		/* A member a peer kept after its unbind frees the unit later. */
 		if (!left)
 			shdev_unit_free(found);
@@ -1657,15 +1830,6 @@ static int shdev_holdings_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shdev_holdings);
-
-static void shdev_taint(struct shdev_unit *u)
-{
-	unsigned int m;
-
-	for (m = 0; m < u->nr; m++)
-		if (u->members[m])
-			u->members[m]->tainted = true;
-}
 
 /**
  * shdev_peer_died() - a peer is gone; take back what it held

@@ -339,6 +339,77 @@ static void shdev_unit_test_peer_death(struct kunit *test)
 	}
 }
 
+static const char * const ku_received[] = {
+	"/shdev-kt-r0", "/shdev-kt-r1",
+};
+
+/*
+ * The receiving side: a unit its peer owns at boot probes without the
+ * hardware and is taken when the peer offers every member with the right
+ * resources.
+ */
+static void shdev_unit_test_receiving(struct kunit *test)
+{
+	struct resource wrong = DEFINE_RES_MEM(0x5e000000, 0x1000);
+	struct kt_dev *kt[2];
+	struct device *unit;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_remote), 0);
+	ku_members(test, ku_received, kt, 2);
+	unit = ku_unit_dev(test, "/shdev-kt-received");
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, shdev_get_state(kt[i]->sd), SHDEV_REMOTE);
+		KUNIT_EXPECT_EQ(test, kt_hw_access(kt[i]), -ENODEV);
+		kt_expect_owner(test, kt[i], "kt-peer");
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "");
+	}
+	/* Nothing else may take it meanwhile. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-untrusted"), -EBUSY);
+
+	/* An offer from another peer, or of other resources, is refused. */
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_untrusted, kt[0]->sd, NULL, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, &wrong, 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[1]->sd), SHDEV_REFUSED);
+	kt_expect_owner(test, kt[1], "refused");
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[0]), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt[0]->log, "");
+
+	/* The right offers: once both members are offered, the unit is ours. */
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+	KUNIT_EXPECT_STREQ(test, kt[0]->log, "");
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[1]->sd, NULL, 0), 0);
+	for (i = 0; i < 2; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "validate,resume");
+	}
+
+	/* From then on it moves like any unit. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-untrusted"), 12);
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), 5);
+	kt_expect_local(test, kt[0]);
+}
+
+/* An administrator may take a unit its peer owns at boot, via the backend. */
+static void shdev_unit_test_receiving_reclaim(struct kunit *test)
+{
+	struct kt_dev *kt[2];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_remote), 0);
+	ku_members(test, ku_received, kt, 2);
+	KUNIT_EXPECT_EQ(test, ku_write(ku_unit_dev(test, "/shdev-kt-received"),
+				       "local"), 5);
+	for (i = 0; i < 2; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "validate,resume");
+	}
+}
+
 /* A unit node the binding forbids is rejected; its member waits. */
 static void ku_expect_rejected(struct kunit *test)
 {
@@ -383,6 +454,8 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_member_unbind),
 	KUNIT_CASE(shdev_unit_test_unit_unbind),
 	KUNIT_CASE(shdev_unit_test_peer_death),
+	KUNIT_CASE(shdev_unit_test_receiving),
+	KUNIT_CASE(shdev_unit_test_receiving_reclaim),
 	KUNIT_CASE(shdev_unit_test_reject_name),
 	KUNIT_CASE(shdev_unit_test_reject_ids),
 	KUNIT_CASE(shdev_unit_test_reject_owner),

@@ -79,6 +79,8 @@ void shdev_backend_unregister(struct shdev_backend *backend);
 int shdev_peer_register(struct shdev_peer *peer);
 int shdev_peer_unregister(struct shdev_peer *peer);
 unsigned int shdev_peer_died(struct shdev_peer *peer);
+int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
+		const struct resource *res, unsigned int nr);
 /**
  * typedef shdev_device_fn - called for each device of a walk
  * @sd: the device

@@ -29,6 +29,8 @@ struct shdev_peer;
  * @SHDEV_RECLAIMING: a reclaim from the peer is in flight.
  * @SHDEV_LOST: a reclaim failed; the gate stays closed and the device is
  *	not used until a later reclaim succeeds.
+ * @SHDEV_REFUSED: a peer offered the device (to a unit it owned at boot)
+ *	with resources that do not match its description; the peer keeps it.
  */
 enum shdev_state {
 	SHDEV_LOCAL,
@@ -36,6 +38,7 @@ enum shdev_state {
 	SHDEV_REMOTE,
 	SHDEV_RECLAIMING,
 	SHDEV_LOST,
+	SHDEV_REFUSED,
 };
 
 /**
