@@ -12,10 +12,13 @@
  */
 
 #include <linux/clk.h>
+#include <linux/gpio/consumer.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
+#include <linux/pm_domain.h>
+#include <linux/pm_runtime.h>
 #include <linux/regulator/consumer.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
@@ -29,21 +32,36 @@ struct shdev_unit_res {
 	int nr_clks;
 	struct regulator_bulk_data *supplies;
 	int nr_supplies;
+	struct dev_pm_domain_list *pds;
+	struct gpio_descs *gpios;	/* held, at their level, by the request */
 };
 
-/* Keep the unit's resources on while a peer holds it. */
+/*
+ * Keep the unit's resources on while a peer holds it: its power domains
+ * (through runtime PM of the unit's device, linked to each of them), its
+ * supplies, then its clocks.
+ */
 static int shdev_unit_hold(const struct shdev_unit_desc *desc)
 {
 	const struct shdev_unit_res *r =
 		container_of(desc, struct shdev_unit_res, desc);
 	int ret;
 
-	ret = clk_bulk_prepare_enable(r->nr_clks, r->clks);
+	ret = pm_runtime_resume_and_get(desc->dev);
 	if (ret)
 		return ret;
 	ret = regulator_bulk_enable(r->nr_supplies, r->supplies);
 	if (ret)
-		clk_bulk_disable_unprepare(r->nr_clks, r->clks);
+		goto put;
+	ret = clk_bulk_prepare_enable(r->nr_clks, r->clks);
+	if (ret)
+		goto supplies;
+	return 0;
+
+supplies:
+	regulator_bulk_disable(r->nr_supplies, r->supplies);
+put:
+	pm_runtime_put(desc->dev);
 	return ret;
 }
 
@@ -52,8 +70,9 @@ static void shdev_unit_unhold(const struct shdev_unit_desc *desc)
 	const struct shdev_unit_res *r =
 		container_of(desc, struct shdev_unit_res, desc);
 
-	regulator_bulk_disable(r->nr_supplies, r->supplies);
 	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
+	regulator_bulk_disable(r->nr_supplies, r->supplies);
+	pm_runtime_put(desc->dev);
 }
 
 static void shdev_unit_put(void *data)
@@ -149,6 +168,18 @@ static int shdev_unit_probe(struct platform_device *pdev)
 	r->nr_supplies = of_regulator_bulk_get_all(dev, np, &r->supplies);
 	if (r->nr_supplies < 0)
 		return dev_err_probe(dev, r->nr_supplies, "supplies\n");
+	/* One power domain is attached by the platform bus already. */
+	if (!dev->pm_domain) {
+		ret = devm_pm_domain_attach_list(dev, NULL, &r->pds);
+		if (ret < 0)
+			return dev_err_probe(dev, ret, "power-domains\n");
+	}
+	ret = devm_pm_runtime_enable(dev);
+	if (ret)
+		return ret;
+	r->gpios = devm_gpiod_get_array_optional(dev, NULL, GPIOD_ASIS);
+	if (IS_ERR(r->gpios))
+		return dev_err_probe(dev, PTR_ERR(r->gpios), "gpios\n");
 
 	ret = shdev_unit_add(&r->desc);
 	if (ret)
