@@ -18,11 +18,14 @@ struct shdev_peer;
  *	number @fail_release_at (counted from 1); 0 for never
  * @fail_reclaim_at: the same for a reclaim
  * @delay_us: sleep this long in every release and reclaim
+ * @fail_dev: if set, the name of the only device the failures apply to;
+ *	with fewer resources than the failing one, it fails after the last
  */
 struct shdev_sim_faults {
 	u32 fail_release_at;
 	u32 fail_reclaim_at;
 	u32 delay_us;
+	const char *fail_dev;
 };
 
 struct shdev_backend *shdev_sim_backend(void);

@@ -112,6 +112,20 @@ static void sim_enter(void)
 		fsleep(delay);
 }
 
+/*
+ * Whether to fail when moving resource @at (from 1) of @sd's @n: a fault
+ * set for one device fails that device at resource @at or, with fewer
+ * resources, after all of them.
+ */
+static bool sim_fails(const struct shdev *sd, u32 at, unsigned int n)
+{
+	if (!at)
+		return false;
+	if (sim_faults.fail_dev)
+		return !strcmp(sim_faults.fail_dev, dev_name(shdev_dev(sd)));
+	return at <= n;
+}
+
 static int sim_release(struct shdev_peer *peer, struct shdev *sd)
 {
 	unsigned int n = shdev_num_resources(sd);
@@ -125,11 +139,12 @@ static int sim_release(struct shdev_peer *peer, struct shdev *sd)
 		goto out;
 	}
 	fail = sim_faults.fail_release_at;
-	if (fail && fail <= n) {
+	if (sim_fails(sd, fail, n)) {
 		/* Move the resources before the failing one, then undo. */
-		ret = sim_give(peer, sd, 0, fail - 1);
+		fail = min(fail - 1, n);
+		ret = sim_give(peer, sd, 0, fail);
 		if (!ret)
-			sim_take(sd, 0, fail - 1);
+			sim_take(sd, 0, fail);
 		ret = -EIO;
 		goto out;
 	}
@@ -152,7 +167,7 @@ static int sim_reclaim(struct shdev_peer *peer, struct shdev *sd)
 		goto out;
 	}
 	fail = sim_faults.fail_reclaim_at;
-	if (fail && fail <= n) {
+	if (sim_fails(sd, fail, n)) {
 		ret = -EIO;
 		goto out;
 	}

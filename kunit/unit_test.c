@@ -200,6 +200,70 @@ static void shdev_unit_test_quiesce_rollback(struct kunit *test)
 	}
 }
 
+/* The backend failing at each member: the others are taken back. */
+static void shdev_unit_test_backend_rollback(struct kunit *test)
+{
+	struct shdev_sim_faults faults = { .fail_release_at = 1 };
+	struct kt_dev *kt[3];
+	int k, i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	for (k = 0; k < 3; k++) {
+		ku_clear(kt, 3);
+		faults.fail_dev = dev_name(&kt[k]->pdev->dev);
+		shdev_sim_set_faults(&faults);
+		KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -EIO);
+		kt_set_faults(0, 0);
+		/* Members that had left are validated on their way back. */
+		for (i = 0; i < 3; i++) {
+			kt_expect_local(test, kt[i]);
+			KUNIT_EXPECT_STREQ_MSG(test, kt[i]->log,
+					       i < k ? "quiesce,validate,resume" :
+					       "quiesce,resume",
+					       "failing member %d", k);
+		}
+	}
+}
+
+/* A consumer of one member failing to freeze: nobody was quiesced. */
+static int ku_freeze_fails(struct shdev_consumer *c)
+{
+	return -EIO;
+}
+
+static void ku_nothing(struct shdev_consumer *c)
+{
+}
+
+static const struct shdev_consumer_ops ku_failing_ops = {
+	.name = "test",
+	.freeze = ku_freeze_fails,
+	.thaw = ku_nothing,
+	.detach = ku_nothing,
+};
+
+static void shdev_unit_test_consumer_rollback(struct kunit *test)
+{
+	struct shdev_consumer c = { .ops = &ku_failing_ops };
+	struct kt_dev *kt[3];
+	int k, i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	for (k = 0; k < 3; k++) {
+		ku_clear(kt, 3);
+		c.dev = &kt[k]->pdev->dev;
+		KUNIT_ASSERT_EQ(test, shdev_consumer_add(kt[k]->sd, &c), 0);
+		KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -EIO);
+		shdev_consumer_del(kt[k]->sd, &c);
+		for (i = 0; i < 3; i++) {
+			kt_expect_local(test, kt[i]);
+			KUNIT_EXPECT_STREQ(test, kt[i]->log, "");
+		}
+	}
+}
+
 /* A sanitize failing at each member: every member resumes again. */
 static void shdev_unit_test_sanitize_rollback(struct kunit *test)
 {
@@ -448,6 +512,8 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_trio),
 	KUNIT_CASE(shdev_unit_test_sizes),
 	KUNIT_CASE(shdev_unit_test_quiesce_rollback),
+	KUNIT_CASE(shdev_unit_test_backend_rollback),
+	KUNIT_CASE(shdev_unit_test_consumer_rollback),
 	KUNIT_CASE(shdev_unit_test_sanitize_rollback),
 	KUNIT_CASE(shdev_unit_test_validate_lost),
 	KUNIT_CASE(shdev_unit_test_peers),
