@@ -757,6 +757,15 @@ static bool shdev_peer_allowed(struct shdev_unit *u, struct shdev_peer *peer)
 	return false;
 }
 
+static void shdev_taint(struct shdev_unit *u)
+{
+	unsigned int m;
+
+	for (m = 0; m < u->nr; m++)
+		if (u->members[m])
+			u->members[m]->tainted = true;
+}
+
 /*
  * A unit owned by a peer since boot knows its peer by name only, and
  * needs every member's driver before it can be taken.
@@ -770,9 +779,15 @@ static int shdev_receiving_ready(struct shdev_unit *u)
 	for (m = 0; m < u->nr; m++)
 		if (!u->members[m])
 			return -EAGAIN;
-	if (!u->peer)
+	if (!u->peer) {
 		u->peer = shdev_peer_lookup(u->owner, strlen(u->owner));
-	return u->peer ? 0 : -EAGAIN;
+		if (!u->peer)
+			return -EAGAIN;
+		/* Taken without an offer: nothing of the peer's may remain. */
+		if (u->peer->untrusted)
+			shdev_taint(u);
+	}
+	return 0;
 }
 
 /* Reclaim with the unit's lock held. */
@@ -911,15 +926,6 @@ int shdev_reclaim(struct shdev *sd)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_reclaim);
-
-static void shdev_taint(struct shdev_unit *u)
-{
-	unsigned int m;
-
-	for (m = 0; m < u->nr; m++)
-		if (u->members[m])
-			u->members[m]->tainted = true;
-}
 
 /* A peer's offer must carry the resources the device is described with. */
 static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
@@ -1283,7 +1289,7 @@ static int shdev_stats_show(struct seq_file *s, void *unused)
 
 	mutex_lock(&u->lock);
 	seq_printf(s, "state: %s\n", shdev_state_name(u->state));
-	seq_printf(s, "owner: %s\n", u->peer ? u->peer->name : "local");
+	seq_printf(s, "owner: %s\n", u->state == SHDEV_LOCAL ? "local" : u->owner);
 	seq_printf(s, "releases: %llu\n", u->stats.releases);
 	seq_printf(s, "reclaims: %llu\n", u->stats.reclaims);
 	seq_printf(s, "failures: %llu\n", u->stats.failures);
@@ -1350,6 +1356,16 @@ static void shdev_unregister(void *data)
 	sysfs_remove_group(&dev->kobj, &sd->ownership.group);
 
 	mutex_lock(&u->lock);
+	if (u->receiving && !sd->granted) {
+		/*
+		 * Its peer has had the device since boot and Linux never used
+		 * it: the member leaves, the unit stays the peer's.
+		 */
+		shdev_consumers_detach(sd);
+		shdev_power_put(u, sd);
+		mutex_unlock(&u->lock);
+		goto free;
+	}
 	ret = __shdev_reclaim(u);
 	if (ret) {
 		/*
@@ -1373,7 +1389,7 @@ static void shdev_unregister(void *data)
 	mutex_unlock(&u->lock);
 	if (ret)
 		return;
-
+free:
 	mutex_lock(&shdev_devices_lock);
 	list_del(&sd->node);
 	shdev_free(sd);

@@ -458,6 +458,30 @@ static void shdev_unit_test_receiving(struct kunit *test)
 	kt_expect_local(test, kt[0]);
 }
 
+/* A member leaving before the peer offers it leaves the unit the peer's. */
+static void shdev_unit_test_receiving_unbind(struct kunit *test)
+{
+	struct kt_dev *kt[2];
+	struct device *r1;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_remote), 0);
+	ku_members(test, ku_received, kt, 2);
+	r1 = &kt[1]->pdev->dev;
+	device_release_driver(r1);
+	KUNIT_EXPECT_NULL(test, kt_find(test, "/shdev-kt-r1"));
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+	KUNIT_EXPECT_STREQ(test, kt[0]->log, "");
+
+	/* Back again, still away, then offered whole. */
+	KUNIT_ASSERT_EQ(test, device_attach(r1), 1);
+	ku_members(test, ku_received, kt, 2);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[1]), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[1]->sd, NULL, 0), 0);
+	kt_expect_local(test, kt[0]);
+	kt_expect_local(test, kt[1]);
+}
+
 /* An administrator may take a unit its peer owns at boot, via the backend. */
 static void shdev_unit_test_receiving_reclaim(struct kunit *test)
 {
@@ -522,6 +546,7 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_peer_death),
 	KUNIT_CASE(shdev_unit_test_receiving),
 	KUNIT_CASE(shdev_unit_test_receiving_reclaim),
+	KUNIT_CASE(shdev_unit_test_receiving_unbind),
 	KUNIT_CASE(shdev_unit_test_reject_name),
 	KUNIT_CASE(shdev_unit_test_reject_ids),
 	KUNIT_CASE(shdev_unit_test_reject_owner),
