@@ -643,16 +643,11 @@ static void shdev_test_gate_nests(struct kunit *test)
 static void shdev_test_poll_wakes(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
-	char buf[32];
 	struct file *file;
+	char buf[32];
 	loff_t pos = 0;
-	char *path;
 
-	path = kasprintf(GFP_KERNEL, "devices/platform/%s/ownership",
-			 dev_name(&kt->pdev->dev));
-	KUNIT_ASSERT_NOT_NULL(test, path);
-	file = file_open_root_mnt(kt_sysfs, path, O_RDONLY, 0);
-	kfree(path);
+	file = kt_sysfs_open(&kt->pdev->dev, "ownership", O_RDONLY);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
 
 	KUNIT_EXPECT_GT(test, kernel_read(file, buf, sizeof(buf), &pos), 0);

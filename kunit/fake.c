@@ -254,20 +254,33 @@ struct kt_dev *kt_create(struct kunit *test, void (*setup)(struct kt_dev *kt))
 	return kt;
 }
 
-/* Write to the device's ownership attribute through sysfs. */
-ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len)
+/* Open attribute @attr of @dev through the private sysfs mount. */
+struct file *kt_sysfs_open(struct device *dev, const char *attr, int flags)
 {
 	struct file *file;
+	char *kpath, *path;
+
+	kpath = kobject_get_path(&dev->kobj, GFP_KERNEL);
+	if (!kpath)
+		return ERR_PTR(-ENOMEM);
+	/* Relative to the mount: without the leading '/'. */
+	path = kasprintf(GFP_KERNEL, "%s/%s", kpath + 1, attr);
+	kfree(kpath);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	file = file_open_root_mnt(kt_sysfs, path, flags, 0);
+	kfree(path);
+	return file;
+}
+
+/* Write @len bytes to attribute @attr of @dev, as a user's write(2). */
+ssize_t kt_sysfs_write(struct device *dev, const char *attr, const char *buf,
+		       size_t len)
+{
+	struct file *file = kt_sysfs_open(dev, attr, O_WRONLY);
 	loff_t pos = 0;
 	ssize_t ret;
-	char *path;
 
-	path = kasprintf(GFP_KERNEL, "devices/platform/%s/ownership",
-			 dev_name(&kt->pdev->dev));
-	if (!path)
-		return -ENOMEM;
-	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
-	kfree(path);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	do {
@@ -280,6 +293,12 @@ ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len)
 	return ret;
 }
 
+/* Write to the device's ownership attribute through sysfs. */
+ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len)
+{
+	return kt_sysfs_write(&kt->pdev->dev, "ownership", buf, len);
+}
+
 ssize_t kt_write(struct kt_dev *kt, const char *buf)
 {
 	return kt_write_len(kt, buf, strlen(buf));
@@ -287,16 +306,11 @@ ssize_t kt_write(struct kt_dev *kt, const char *buf)
 
 void kt_expect_owner(struct kunit *test, struct kt_dev *kt, const char *owner)
 {
+	struct file *file = kt_sysfs_open(&kt->pdev->dev, "ownership",
+					  O_RDONLY);
 	char buf[64] = "";
-	struct file *file;
 	loff_t pos = 0;
-	char *path;
 
-	path = kasprintf(GFP_KERNEL, "devices/platform/%s/ownership",
-			 dev_name(&kt->pdev->dev));
-	KUNIT_ASSERT_NOT_NULL(test, path);
-	file = file_open_root_mnt(kt_sysfs, path, O_RDONLY, 0);
-	kfree(path);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
 	KUNIT_EXPECT_GT(test, kernel_read(file, buf, sizeof(buf) - 1, &pos),
 			0);

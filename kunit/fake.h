@@ -60,6 +60,9 @@ struct kt_dev *kt_create_any(struct kunit *test,
 struct kt_dev *kt_create(struct kunit *test,
 			 void (*setup)(struct kt_dev *kt));
 void kt_minimal(struct kt_dev *kt);
+struct file *kt_sysfs_open(struct device *dev, const char *attr, int flags);
+ssize_t kt_sysfs_write(struct device *dev, const char *attr, const char *buf,
+		       size_t len);
 ssize_t kt_write_len(struct kt_dev *kt, const char *buf, size_t len);
 ssize_t kt_write(struct kt_dev *kt, const char *buf);
 void kt_expect_owner(struct kunit *test, struct kt_dev *kt,

@@ -263,25 +263,7 @@ static void shdev_input_test_release_lets_go(struct kunit *test)
 /* Write @buf to the input device's "inhibited" attribute through sysfs. */
 static ssize_t ki_write_inhibited(struct ki_input *ki, const char *buf)
 {
-	char *kpath, *path;
-	struct file *file;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	kpath = kobject_get_path(&ki->input->dev.kobj, GFP_KERNEL);
-	if (!kpath)
-		return -ENOMEM;
-	path = kasprintf(GFP_KERNEL, "%s/inhibited", kpath + 1);
-	kfree(kpath);
-	if (!path)
-		return -ENOMEM;
-	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
-	kfree(path);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = kernel_write(file, buf, strlen(buf), &pos);
-	fput(file);
-	return ret;
+	return kt_sysfs_write(&ki->input->dev, "inhibited", buf, strlen(buf));
 }
 
 /* Userspace cannot undo the freeze: the driver's open() is not called. */

@@ -51,25 +51,7 @@ static struct device *ku_unit_dev(struct kunit *test, const char *path)
 /* Write @buf to @dev's ownership attribute through sysfs. */
 static ssize_t ku_write(struct device *dev, const char *buf)
 {
-	char *kpath, *path;
-	struct file *file;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	kpath = kobject_get_path(&dev->kobj, GFP_KERNEL);
-	if (!kpath)
-		return -ENOMEM;
-	path = kasprintf(GFP_KERNEL, "%s/ownership", kpath + 1);
-	kfree(kpath);
-	if (!path)
-		return -ENOMEM;
-	file = file_open_root_mnt(kt_sysfs, path, O_WRONLY, 0);
-	kfree(path);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = kernel_write(file, buf, strlen(buf), &pos);
-	fput(file);
-	return ret;
+	return kt_sysfs_write(dev, "ownership", buf, strlen(buf));
 }
 
 /* Find the @n bound fake devices named by @paths. */
