@@ -106,17 +106,56 @@ struct shdev_consumer {
 	bool frozen;
 };
 
+#if IS_ENABLED(CONFIG_SHDEV)
 struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv);
 
 void *shdev_get_drvdata(const struct shdev *sd);
-struct device *shdev_dev(const struct shdev *sd);
 enum shdev_state shdev_get_state(const struct shdev *sd);
 bool shdev_is_local(const struct shdev *sd);
-const char *shdev_state_name(enum shdev_state state);
 
 bool shdev_enter(struct shdev *sd, int *idx);
 void shdev_exit(struct shdev *sd, int idx);
+#else
+/*
+ * Without shdev a device never leaves: registration gives no shared device
+ * (NULL, not an error) and the gate is always open.
+ */
+static inline struct shdev *
+devm_shdev_register(struct platform_device *pdev, const struct shdev_ops *ops,
+		    void *priv)
+{
+	return NULL;
+}
+
+static inline void *shdev_get_drvdata(const struct shdev *sd)
+{
+	return NULL;
+}
+
+static inline enum shdev_state shdev_get_state(const struct shdev *sd)
+{
+	return SHDEV_LOCAL;
+}
+
+static inline bool shdev_is_local(const struct shdev *sd)
+{
+	return true;
+}
+
+static inline bool shdev_enter(struct shdev *sd, int *idx)
+{
+	*idx = 0;
+	return true;
+}
+
+static inline void shdev_exit(struct shdev *sd, int idx)
+{
+}
+#endif
+
+struct device *shdev_dev(const struct shdev *sd);
+const char *shdev_state_name(enum shdev_state state);
 
 int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c);
 int shdev_consumer_add_below(struct shdev_consumer *c);
