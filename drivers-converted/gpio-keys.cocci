@@ -4,8 +4,12 @@
 /// core stacks the input device on the shared device and freezes it).
 /// quiesce disables every button's interrupt and stops its debounce and
 /// release timers, as gpio_keys_disable_button() does but without marking
-/// the button disabled by the user; resume enables them again and reports
-/// the lines' current state, as system resume does.
+/// the button disabled by the user; resume enables them again.
+///
+/// Not derived yet: reporting the lines' state after the transfer, as system
+/// resume does with gpio_keys_report_state().  In resume the input device
+/// is still frozen and would drop the report, so a switch (EV_SW) that
+/// changed while away is only seen at its next change.
 //
 // Target: drivers/input/keyboard/gpio_keys.c
 
@@ -67,8 +71,6 @@ identifier pdev;
 +		if (!ddata->data[i].disabled)
 +			enable_irq(ddata->data[i].irq);
 +	mutex_unlock(&ddata->disable_lock);
-+	/* The lines may have changed while the peer had the device. */
-+	gpio_keys_report_state(ddata);
 +	return 0;
 +}
 +
