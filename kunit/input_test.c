@@ -5,13 +5,20 @@
  * consumer interface itself (order, rollback).
  */
 
+#include <kunit/of.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/input.h>
 #include <linux/input/mt.h>
+#include <linux/irq.h>
+#include <linux/gpio/consumer.h>
+#include <linux/gpio/driver.h>
 #include <linux/mount.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/pinctrl/pinconf-generic.h>
 #include <linux/serio.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -32,7 +39,10 @@ struct ki_input {
 	spinlock_t lock;	/* protects the events seen */
 	struct input_value seen[KI_MAX_EVENTS];
 	unsigned int nseen;
+	bool owned;		/* the test registered the input device */
 };
+
+static void ki_listen(struct kunit *test, struct ki_input *ki, bool owned);
 
 static int ki_open(struct input_dev *dev)
 {
@@ -153,7 +163,8 @@ static void ki_unregister(void *data)
 	struct ki_input *ki = data;
 
 	input_unregister_handler(&ki->handler);
-	input_unregister_device(ki->input);
+	if (ki->owned)
+		input_unregister_device(ki->input);
 }
 
 /*
@@ -186,7 +197,14 @@ static struct ki_input *ki_create(struct kunit *test, struct kt_dev *kt)
 			0);
 	KUNIT_ASSERT_EQ(test, input_register_device(input), 0);
 	ki->input = input;
+	ki_listen(test, ki, true);
+	return ki;
+}
 
+/* Open @ki->input with a test handler, as evdev would. */
+static void ki_listen(struct kunit *test, struct ki_input *ki, bool owned)
+{
+	ki->owned = owned;
 	ki->handler.private = ki;
 	ki->handler.events = ki_events;
 	ki->handler.match = ki_match;
@@ -198,7 +216,6 @@ static struct ki_input *ki_create(struct kunit *test, struct kt_dev *kt)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ki_unregister, ki),
 			0);
 	KUNIT_ASSERT_NOT_NULL(test, ki->handle);
-	return ki;
 }
 
 /* Press KEY_A and touch slot 0 at @x, as an interrupt handler would. */
@@ -563,6 +580,104 @@ static void shdev_serio_test_unbind_while_away(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kp->opens, 2);
 }
 
+#if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
+	IS_ENABLED(CONFIG_OF_OVERLAY)
+static int ki_is_input(struct device *dev, void *unused)
+{
+	return dev->class == &input_class;
+}
+
+/* Set the simulated line, as a finger on the button would. */
+static void kg_line(struct kunit *test, struct gpio_desc *line, bool high)
+{
+	KUNIT_ASSERT_EQ(test, gpiod_set_config(line, PIN_CONF_PACKED(high ?
+				PIN_CONFIG_BIAS_PULL_UP :
+				PIN_CONFIG_BIAS_PULL_DOWN, 0)), 0);
+}
+
+/* Wait, boundedly, for the handler to see @value of KEY_A. */
+static bool kg_seen(struct ki_input *ki, int value)
+{
+	int i;
+
+	for (i = 0; i < 2000 && !ki_count(ki, EV_KEY, KEY_A, value); i++)
+		usleep_range(500, 1000);
+	return ki_count(ki, EV_KEY, KEY_A, value);
+}
+
+static void kg_put_gpio(void *gdev)
+{
+	gpio_device_put(gdev);
+}
+
+/*
+ * gpio-keys as the project's semantic patch converts it: a held key is let
+ * go at release, the line is not listened to while away, and the key works
+ * again after reclaim, with the input device registered throughout.
+ */
+static void shdev_gpio_keys_test_transfer(struct kunit *test)
+{
+	struct platform_device *pdev;
+	struct gpio_device *gdev;
+	struct gpio_desc *line;
+	struct device_node *np;
+	struct device *child;
+	struct ki_input *ki;
+	int irq;
+
+	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, gpio_keys), 0);
+	wait_for_device_probe();
+	np = of_find_node_by_path("/shdev-kt-keys");
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	put_device(&pdev->dev);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev->dev.driver, "gpio-keys not bound");
+
+	child = device_find_child(&pdev->dev, NULL, ki_is_input);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	put_device(child);
+	ki = kunit_kzalloc(test, sizeof(*ki), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ki);
+	spin_lock_init(&ki->lock);
+	ki->input = to_input_dev(child);
+	ki_listen(test, ki, false);
+
+	gdev = gpio_device_find_by_label("shdev-kt-bank");
+	KUNIT_ASSERT_NOT_NULL(test, gdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kg_put_gpio,
+							gdev), 0);
+	line = gpio_device_get_desc(gdev, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, line);
+	irq = gpiod_to_irq(line);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	KUNIT_EXPECT_FALSE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
+
+	kg_line(test, line, true);
+	KUNIT_ASSERT_TRUE(test, kg_seen(ki, 1));
+
+	KUNIT_ASSERT_EQ(test, kt_sysfs_write(&pdev->dev, "ownership", "kt-peer",
+					     7), 7);
+	KUNIT_EXPECT_TRUE(test, kg_seen(ki, 0));
+	/* The converted driver's quiesce: its interrupt is off while away. */
+	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
+	ki_forget(ki);
+	kg_line(test, line, false);
+	kg_line(test, line, true);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
+	KUNIT_EXPECT_TRUE(test, device_is_registered(&ki->input->dev));
+
+	KUNIT_ASSERT_EQ(test, kt_sysfs_write(&pdev->dev, "ownership", "local",
+					     5), 5);
+	KUNIT_EXPECT_FALSE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
+	kg_line(test, line, false);
+	kg_line(test, line, true);
+	KUNIT_EXPECT_TRUE(test, kg_seen(ki, 1));
+}
+#endif
+
 /* A generic consumer that logs into the fake driver's log. */
 struct kc_consumer {
 	struct shdev_consumer c;
@@ -706,6 +821,10 @@ static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_registered_while_away),
 	KUNIT_CASE(shdev_serio_test_stack_stays_bound),
 	KUNIT_CASE(shdev_serio_test_unbind_while_away),
+#if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
+	IS_ENABLED(CONFIG_OF_OVERLAY)
+	KUNIT_CASE(shdev_gpio_keys_test_transfer),
+#endif
 	KUNIT_CASE(shdev_consumer_test_order),
 	KUNIT_CASE(shdev_consumer_test_rollback),
 	KUNIT_CASE(shdev_consumer_test_added_while_away),
