@@ -928,21 +928,37 @@ int shdev_reclaim(struct shdev *sd)
 EXPORT_SYMBOL_GPL(shdev_reclaim);
 
 /* A peer's offer must carry the resources the device is described with. */
+/*
+ * The resources a peer offers must be the device's description, in order:
+ * its MMIO ranges ("reg" in Devicetree), then its interrupts, as the
+ * driver gets them with platform_get_irq().
+ */
 static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
 				  unsigned int nr)
 {
-	unsigned int i;
+	struct platform_device *pdev = sd->pdev;
+	const struct resource *mem;
+	unsigned int i = 0, k;
+	int irqs, irq;
 
-	if (nr != sd->pdev->num_resources)
-		return false;
-	for (i = 0; i < nr; i++) {
-		const struct resource *want = &sd->pdev->resource[i];
-
-		if (resource_type(&res[i]) != resource_type(want) ||
-		    res[i].start != want->start || res[i].end != want->end)
+	for (k = 0; (mem = platform_get_resource(pdev, IORESOURCE_MEM, k));
+	     k++, i++) {
+		if (i >= nr || resource_type(&res[i]) != IORESOURCE_MEM ||
+		    res[i].start != mem->start || res[i].end != mem->end)
 			return false;
 	}
-	return true;
+
+	irqs = platform_irq_count(pdev);
+	if (irqs < 0)
+		return false;
+	for (k = 0; k < irqs; k++, i++) {
+		irq = platform_get_irq_optional(pdev, k);
+		if (i >= nr || irq < 0 ||
+		    resource_type(&res[i]) != IORESOURCE_IRQ ||
+		    res[i].start != irq || res[i].end != irq)
+			return false;
+	}
+	return i == nr;
 }
 
 /**
@@ -953,8 +969,9 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
  * @nr: their number
  *
  * The receiving side of a transfer, called by a backend.  The resources
- * are checked against the device's description (its MMIO ranges and
- * interrupts, in order); a mismatch refuses the offer: the peer keeps the
+ * are checked against the device's description: its MMIO ranges, then
+ * its interrupts, in order (for a device from Devicetree, "reg" and
+ * "interrupts"); a mismatch refuses the offer: the peer keeps the
  * device and its unit shows %SHDEV_REFUSED until a correct offer.  Once
  * every member of the unit is offered, the unit is taken: validated,
  * sanitized if the peer is untrusted, resumed, its gates opened.

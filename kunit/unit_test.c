@@ -440,6 +440,57 @@ static void shdev_unit_test_receiving(struct kunit *test)
 	kt_expect_local(test, kt[0]);
 }
 
+#if IS_ENABLED(CONFIG_GPIO_SIM)
+/*
+ * The receiving side checks an offer against the member's description in
+ * Devicetree: both register ranges, then both interrupts, in that order.
+ */
+static void shdev_unit_test_receiving_resources(struct kunit *test)
+{
+	struct resource res[4];
+	struct kt_dev *kt;
+	int irq[2], i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_granted), 0);
+	kt = kt_find(test, "/shdev-kt-g0@5e100000");
+	KUNIT_ASSERT_NOT_NULL(test, kt);
+	KUNIT_ASSERT_NOT_NULL(test, kt->sd);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REMOTE);
+	for (i = 0; i < 2; i++) {
+		irq[i] = platform_get_irq(kt->pdev, i);
+		KUNIT_ASSERT_GT(test, irq[i], 0);
+	}
+
+	/* A range that ends short is refused; nothing reaches the driver. */
+	res[0] = DEFINE_RES_MEM(0x5e100000, 0x1000);
+	res[1] = DEFINE_RES_MEM(0x5e102000, 0x800);
+	res[2] = DEFINE_RES_IRQ(irq[0]);
+	res[3] = DEFINE_RES_IRQ(irq[1]);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt->sd, res, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REFUSED);
+	kt_expect_owner(test, kt, "refused");
+
+	/* So are another interrupt, one interrupt too few, and another order. */
+	res[1] = DEFINE_RES_MEM(0x5e102000, 0x1000);
+	res[3] = DEFINE_RES_IRQ(irq[1] + 1);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt->sd, res, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt->sd, res, 3), -EINVAL);
+	res[3] = res[0];
+	res[0] = DEFINE_RES_IRQ(irq[1]);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt->sd, res, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REFUSED);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt->log, "");
+
+	/* The description itself is accepted, and the device is ours. */
+	res[0] = res[3];
+	res[3] = DEFINE_RES_IRQ(irq[1]);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt->sd, res, 4), 0);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_STREQ(test, kt->log, "validate,resume");
+}
+#endif
+
 /* A member leaving before the peer offers it leaves the unit the peer's. */
 static void shdev_unit_test_receiving_unbind(struct kunit *test)
 {
@@ -528,6 +579,9 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_peer_death),
 	KUNIT_CASE(shdev_unit_test_receiving),
 	KUNIT_CASE(shdev_unit_test_receiving_reclaim),
+#if IS_ENABLED(CONFIG_GPIO_SIM)
+	KUNIT_CASE(shdev_unit_test_receiving_resources),
+#endif
 	KUNIT_CASE(shdev_unit_test_receiving_unbind),
 	KUNIT_CASE(shdev_unit_test_reject_name),
 	KUNIT_CASE(shdev_unit_test_reject_ids),
