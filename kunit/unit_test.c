@@ -452,7 +452,7 @@ static void shdev_unit_test_receiving_resources(struct kunit *test)
 	int irq[2], i;
 
 	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_granted), 0);
-	kt = kt_find(test, "/shdev-kt-g0@5e100000");
+	kt = kt_find(test, "/shdev-kt-bus/device@5e100000");
 	KUNIT_ASSERT_NOT_NULL(test, kt);
 	KUNIT_ASSERT_NOT_NULL(test, kt->sd);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REMOTE);
