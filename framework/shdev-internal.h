@@ -14,6 +14,7 @@ struct device_node;
 struct shdev;
 
 #define SHDEV_UNIT_PEERS	8	/* peers a unit may name, at most */
+#define SHDEV_UNIT_PATHS	8	/* interconnect paths a unit holds, at most */
 
 /**
  * struct shdev_unit_desc - a unit described in Devicetree

@@ -33,5 +33,7 @@ void shdev_sim_set_faults(const struct shdev_sim_faults *faults);
 unsigned int shdev_sim_held(const struct shdev_peer *peer,
 			    const struct shdev *sd);
 u64 shdev_sim_calls(void);
+int shdev_sim_vote(struct shdev_peer *peer, struct shdev *sd);
+unsigned int shdev_sim_votes(const struct shdev *sd);
 
 #endif /* __SHDEV_SIM_H */

@@ -9,7 +9,8 @@
  *   fail_release_at, fail_reclaim_at  fail when moving resource N (from 1)
  *   delay_us                          sleep in every release and reclaim
  *   kill                              write a peer's name: the peer dies
- *   grants                            read: who holds which resource
+ *   grants                            read: who holds which resource,
+ *                                     and the power votes peers hold
  *
  * Peers come from the "peers" parameter: comma-separated names, each
  * optionally suffixed ":untrusted".
@@ -43,6 +44,17 @@ struct sim_grant {
 	struct list_head node;
 };
 
+/*
+ * A power vote a peer holds on a device it was given, as a hypervisor keeps
+ * a clock or a power domain on for the VM that asked.  A reclaim drops
+ * them: afterwards only Linux's own votes count.
+ */
+struct sim_vote {
+	const struct shdev_peer *peer;
+	const struct shdev *sd;
+	struct list_head node;
+};
+
 struct sim_peer {
 	struct shdev_peer peer;
 	char name[SHDEV_NAME_MAX + 1];
@@ -52,6 +64,7 @@ struct sim_peer {
 static DEFINE_MUTEX(sim_lock);
 static LIST_HEAD(sim_grants);
 static LIST_HEAD(sim_peers);
+static LIST_HEAD(sim_votes);
 static struct shdev_sim_faults sim_faults;
 static u64 sim_calls;
 static struct dentry *sim_debugfs;
@@ -97,6 +110,21 @@ static unsigned int sim_count(const struct shdev_peer *peer,
 
 	list_for_each_entry(g, &sim_grants, node)
 		n += (!peer || g->peer == peer) && (!sd || g->sd == sd);
+	return n;
+}
+
+static unsigned int sim_drop_votes(const struct shdev *sd)
+{
+	struct sim_vote *v, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(v, tmp, &sim_votes, node) {
+		if (v->sd != sd)
+			continue;
+		list_del(&v->node);
+		kfree(v);
+		n++;
+	}
 	return n;
 }
 
@@ -172,6 +200,8 @@ static int sim_reclaim(struct shdev_peer *peer, struct shdev *sd)
 		goto out;
 	}
 	sim_take(sd, 0, n);
+	if (sim_drop_votes(sd))
+		dev_dbg(shdev_dev(sd), "dropped %s's power votes\n", peer->name);
 out:
 	mutex_unlock(&sim_lock);
 	return ret;
@@ -246,6 +276,56 @@ u64 shdev_sim_calls(void)
 }
 EXPORT_SYMBOL_GPL(shdev_sim_calls);
 
+static int sim_is(struct shdev *sd, void *data)
+{
+	return sd == data;
+}
+
+/**
+ * shdev_sim_vote() - a peer votes for a device's power, as it may while it
+ *	holds the device
+ * @peer: the peer
+ * @sd: a device @peer holds
+ *
+ * Return: 0, or -EINVAL when @peer does not hold @sd.
+ */
+int shdev_sim_vote(struct shdev_peer *peer, struct shdev *sd)
+{
+	struct sim_vote *v;
+
+	if (shdev_peer_walk(peer, sim_is, sd) != 1)
+		return -EINVAL;
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->peer = peer;
+	v->sd = sd;
+	mutex_lock(&sim_lock);
+	list_add_tail(&v->node, &sim_votes);
+	mutex_unlock(&sim_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_vote);
+
+/**
+ * shdev_sim_votes() - how many power votes peers hold on a device
+ * @sd: the device
+ *
+ * Return: the number of votes on @sd not dropped by a reclaim yet.
+ */
+unsigned int shdev_sim_votes(const struct shdev *sd)
+{
+	struct sim_vote *v;
+	unsigned int n = 0;
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(v, &sim_votes, node)
+		n += v->sd == sd;
+	mutex_unlock(&sim_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_votes);
+
 static ssize_t sim_kill_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
@@ -283,12 +363,16 @@ static const struct file_operations sim_kill_fops = {
 static int sim_grants_show(struct seq_file *s, void *unused)
 {
 	struct sim_grant *g;
+	struct sim_vote *v;
 
 	mutex_lock(&sim_lock);
 	list_for_each_entry(g, &sim_grants, node)
 		seq_printf(s, "%s %s %pR\n", g->peer->name,
 			   dev_name(shdev_dev(g->sd)),
 			   shdev_get_resource(g->sd, g->index));
+	list_for_each_entry(v, &sim_votes, node)
+		seq_printf(s, "%s %s power vote\n", v->peer->name,
+			   dev_name(shdev_dev(v->sd)));
 	mutex_unlock(&sim_lock);
 	return 0;
 }

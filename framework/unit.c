@@ -13,6 +13,7 @@
 
 #include <linux/clk.h>
 #include <linux/gpio/consumer.h>
+#include <linux/interconnect.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -33,13 +34,15 @@ struct shdev_unit_res {
 	struct regulator_bulk_data *supplies;
 	int nr_supplies;
 	struct dev_pm_domain_list *pds;
+	struct icc_bulk_data *paths;	/* voted only while held */
+	int nr_paths;
 	struct gpio_descs *gpios;	/* held, at their level, by the request */
 };
 
 /*
  * Keep the unit's resources on while a peer holds it: its power domains
  * (through runtime PM of the unit's device, linked to each of them), its
- * supplies, then its clocks.
+ * supplies, its clocks, then its interconnect paths.
  */
 static int shdev_unit_hold(const struct shdev_unit_desc *desc)
 {
@@ -56,8 +59,13 @@ static int shdev_unit_hold(const struct shdev_unit_desc *desc)
 	ret = clk_bulk_prepare_enable(r->nr_clks, r->clks);
 	if (ret)
 		goto supplies;
+	ret = icc_bulk_enable(r->nr_paths, r->paths);
+	if (ret)
+		goto clocks;
 	return 0;
 
+clocks:
+	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
 supplies:
 	regulator_bulk_disable(r->nr_supplies, r->supplies);
 put:
@@ -70,6 +78,7 @@ static void shdev_unit_unhold(const struct shdev_unit_desc *desc)
 	const struct shdev_unit_res *r =
 		container_of(desc, struct shdev_unit_res, desc);
 
+	icc_bulk_disable(r->nr_paths, r->paths);
 	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
 	regulator_bulk_disable(r->nr_supplies, r->supplies);
 	pm_runtime_put(desc->dev);
@@ -84,6 +93,64 @@ static void shdev_unit_put(void *data)
 		regulator_bulk_free(r->nr_supplies, r->supplies);
 	for (i = 0; i < r->desc.nr; i++)
 		of_node_put(r->desc.members[i]);
+}
+
+static void shdev_unit_put_paths(void *data)
+{
+	struct shdev_unit_res *r = data;
+
+	icc_bulk_put(r->nr_paths, r->paths);
+}
+
+/*
+ * Interconnect paths, each a pair of entries of "interconnects", with the
+ * bandwidth to vote on each while a peer holds the unit.  The votes are
+ * made by the hold step only: until then the paths are disabled.
+ */
+static int shdev_unit_get_paths(struct device *dev, struct device_node *np,
+				struct shdev_unit_res *r)
+{
+	u32 kbps[SHDEV_UNIT_PATHS];
+	int n, i, ret;
+
+	n = of_count_phandle_with_args(np, "interconnects",
+				       "#interconnect-cells");
+	if (n == -ENOENT)
+		return 0;
+	if (n < 2 || n % 2 || n / 2 > SHDEV_UNIT_PATHS)
+		return dev_err_probe(dev, -EINVAL,
+				     "interconnects: 1 to %d pairs of endpoints expected\n",
+				     SHDEV_UNIT_PATHS);
+	n /= 2;
+	if (!IS_ENABLED(CONFIG_INTERCONNECT))
+		return dev_err_probe(dev, -ENODEV,
+				     "interconnects: kernel built without interconnect support\n");
+	if (of_property_count_u32_elems(np, "interconnect-peak-kBps") != n)
+		return dev_err_probe(dev, -EINVAL,
+				     "interconnect-peak-kBps: one per path of interconnects expected\n");
+	of_property_read_u32_array(np, "interconnect-peak-kBps", kbps, n);
+
+	r->paths = devm_kcalloc(dev, n, sizeof(*r->paths), GFP_KERNEL);
+	if (!r->paths)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct icc_path *path = of_icc_get_by_index(dev, i);
+
+		if (IS_ERR(path)) {
+			icc_bulk_put(i, r->paths);
+			return dev_err_probe(dev, PTR_ERR(path),
+					     "interconnects: path %d\n", i);
+		}
+		r->paths[i].path = path;
+		r->paths[i].avg_bw = kbps[i];
+		r->paths[i].peak_bw = kbps[i];
+	}
+	r->nr_paths = n;
+	ret = devm_add_action_or_reset(dev, shdev_unit_put_paths, r);
+	if (ret)
+		return ret;
+	icc_bulk_disable(n, r->paths);
+	return icc_bulk_set_bw(n, r->paths);
 }
 
 static int shdev_unit_parse_peers(struct device *dev, struct device_node *np,
@@ -168,6 +235,9 @@ static int shdev_unit_probe(struct platform_device *pdev)
 	r->nr_supplies = of_regulator_bulk_get_all(dev, np, &r->supplies);
 	if (r->nr_supplies < 0)
 		return dev_err_probe(dev, r->nr_supplies, "supplies\n");
+	ret = shdev_unit_get_paths(dev, np, r);
+	if (ret)
+		return ret;
 	/* One power domain is attached by the platform bus already. */
 	if (!dev->pm_domain) {
 		ret = devm_pm_domain_attach_list(dev, NULL, &r->pds);

@@ -281,6 +281,34 @@ static void shdev_test_peer_death(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
+/*
+ * Power votes a dead peer left on its devices are gone before the driver
+ * sanitizes and resumes them; a peer cannot vote for what it does not hold.
+ */
+static void shdev_test_peer_death_votes(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct kt_dev *other = kt_create(test, NULL);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(other->sd, &kt_peer2), 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_vote(&kt_peer, kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_vote(&kt_peer, kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_vote(&kt_peer2, other->sd), 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_vote(&kt_peer2, kt->sd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_sim_votes(kt->sd), 2);
+
+	shdev_peer_died(&kt_peer);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,sanitize,resume");
+	KUNIT_EXPECT_EQ(test, kt->votes_seen, 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_votes(kt->sd), 0);
+	/* The live peer's vote stays with the device it holds. */
+	KUNIT_EXPECT_EQ(test, shdev_sim_votes(other->sd), 1);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(other->sd), 0);
+	KUNIT_EXPECT_EQ(test, other->votes_seen, 0);
+}
+
 static void shdev_test_peer_death_while_lost(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, NULL);
@@ -1013,6 +1041,7 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_untrusted_sanitizes),
 	KUNIT_CASE(shdev_test_untrusted_sanitize_fails),
 	KUNIT_CASE(shdev_test_peer_death),
+	KUNIT_CASE(shdev_test_peer_death_votes),
 	KUNIT_CASE(shdev_test_peer_death_while_lost),
 	KUNIT_CASE(shdev_test_registry),
 	KUNIT_CASE(shdev_test_split_iommu_group),

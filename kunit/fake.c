@@ -83,6 +83,7 @@ int kt_resume(struct shdev *sd)
 	struct kt_dev *kt = shdev_get_drvdata(sd);
 
 	kt_log(kt, "resume");
+	kt->votes_seen += shdev_sim_votes(sd);
 	if (kt->hold_resume)
 		wait_for_completion(kt->hold_resume);
 	if (kt->regs)
@@ -95,6 +96,7 @@ static int kt_sanitize(struct shdev *sd)
 	struct kt_dev *kt = shdev_get_drvdata(sd);
 
 	kt_log(kt, "sanitize");
+	kt->votes_seen += shdev_sim_votes(sd);
 	return kt->fail_sanitize;
 }
 

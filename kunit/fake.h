@@ -35,6 +35,7 @@ struct kt_dev {
 	int fail_validate;
 	struct completion *hold_quiesce; /* quiesce waits for it */
 	struct completion *hold_resume;	/* resume waits for it */
+	unsigned int votes_seen; /* peers' power votes seen by callbacks */
 	bool minimal;		/* only quiesce and resume */
 	bool map_mmio;		/* ioremap the fake MMIO region */
 	void __iomem *regs;

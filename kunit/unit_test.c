@@ -13,6 +13,7 @@
 #include <linux/device/driver.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/interconnect-provider.h>
 #include <linux/mount.h>
 #include <linux/of.h>
 #include <linux/of_platform.h>
@@ -81,6 +82,118 @@ static void ku_clear(struct kt_dev **kt, int n)
 		kt_log_clear(kt[i]);
 }
 
+/*
+ * A test interconnect ("test,shdev-kt-noc"): one path, from its node 0 to
+ * its node 1, whose aggregated votes the tests read on node 1.
+ */
+#define KU_NOC_ID	0x5d0c0		/* node ids are global */
+
+static struct icc_node *ku_noc_dst;
+
+static int ku_noc_set(struct icc_node *src, struct icc_node *dst)
+{
+	return 0;
+}
+
+/* Nothing is voted at first: no boot-time floor until sync_state. */
+static int ku_noc_get_bw(struct icc_node *node, u32 *avg, u32 *peak)
+{
+	*avg = 0;
+	*peak = 0;
+	return 0;
+}
+
+static int ku_noc_probe(struct platform_device *pdev)
+{
+	struct icc_onecell_data *data;
+	struct icc_provider *p;
+	int i, ret;
+
+	p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+	data = devm_kzalloc(&pdev->dev, struct_size(data, nodes, 2),
+			    GFP_KERNEL);
+	if (!p || !data)
+		return -ENOMEM;
+	data->num_nodes = 2;
+	p->dev = &pdev->dev;
+	p->set = ku_noc_set;
+	p->get_bw = ku_noc_get_bw;
+	p->aggregate = icc_std_aggregate;
+	p->xlate = of_icc_xlate_onecell;
+	p->data = data;
+	icc_provider_init(p);
+	for (i = 0; i < 2; i++) {
+		data->nodes[i] = icc_node_create(KU_NOC_ID + i);
+		if (IS_ERR(data->nodes[i])) {
+			ret = PTR_ERR(data->nodes[i]);
+			goto err;
+		}
+		data->nodes[i]->name = i ? "shdev-kt-dst" : "shdev-kt-src";
+		icc_node_add(data->nodes[i], p);
+	}
+	ret = icc_link_create(data->nodes[0], KU_NOC_ID + 1);
+	if (ret)
+		goto err;
+	ret = icc_provider_register(p);
+	if (ret)
+		goto err;
+	platform_set_drvdata(pdev, p);
+	ku_noc_dst = data->nodes[1];
+	return 0;
+
+err:
+	icc_nodes_remove(p);
+	return ret;
+}
+
+static void ku_noc_remove(struct platform_device *pdev)
+{
+	struct icc_provider *p = platform_get_drvdata(pdev);
+
+	ku_noc_dst = NULL;
+	icc_provider_deregister(p);
+	icc_nodes_remove(p);
+}
+
+static const struct of_device_id ku_noc_match[] = {
+	{ .compatible = "test,shdev-kt-noc" },
+	{ }
+};
+
+static struct platform_driver ku_noc_driver = {
+	.probe = ku_noc_probe,
+	.remove = ku_noc_remove,
+	.driver = {
+		.name = "shdev-kt-noc",
+		.of_match_table = ku_noc_match,
+	},
+};
+
+static int ku_suite_init(struct kunit_suite *suite)
+{
+	int ret = kt_suite_init(suite);
+
+	if (ret)
+		return ret;
+	ret = platform_driver_register(&ku_noc_driver);
+	if (ret)
+		kt_suite_exit(suite);
+	return ret;
+}
+
+static void ku_suite_exit(struct kunit_suite *suite)
+{
+	platform_driver_unregister(&ku_noc_driver);
+	kt_suite_exit(suite);
+}
+
+/* The peak bandwidth voted on the test interconnect's path. */
+static u32 ku_noc_peak(struct kunit *test)
+{
+	KUNIT_ASSERT_NOT_NULL(test, ku_noc_dst);
+	return ku_noc_dst->peak_bw;
+}
+
 static struct clk *ku_clock(struct kunit *test)
 {
 	struct device_node *np = of_find_node_by_path("/shdev-kt-trio");
@@ -105,6 +218,7 @@ static void shdev_unit_test_trio(struct kunit *test)
 	unit = ku_unit_dev(test, "/shdev-kt-trio");
 	clk = ku_clock(test);
 	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+	KUNIT_EXPECT_EQ(test, ku_noc_peak(test), 0);
 
 	/* The unit's attribute moves every member. */
 	KUNIT_ASSERT_EQ(test, ku_write(unit, "kt-peer"), 7);
@@ -114,6 +228,7 @@ static void shdev_unit_test_trio(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, kt[i]->log, "quiesce");
 	}
 	KUNIT_EXPECT_TRUE(test, __clk_is_enabled(clk));
+	KUNIT_EXPECT_EQ(test, ku_noc_peak(test), 150000);
 
 	/* So does a member's. */
 	KUNIT_ASSERT_EQ(test, kt_write(kt[1], "local"), 5);
@@ -122,6 +237,7 @@ static void shdev_unit_test_trio(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, kt[i]->log, "quiesce,validate,resume");
 	}
 	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+	KUNIT_EXPECT_EQ(test, ku_noc_peak(test), 0);
 	clk_put(clk);
 }
 
@@ -592,8 +708,8 @@ static struct kunit_case shdev_unit_cases[] = {
 
 static struct kunit_suite shdev_unit_suite = {
 	.name = "shdev_units",
-	.suite_init = kt_suite_init,
-	.suite_exit = kt_suite_exit,
+	.suite_init = ku_suite_init,
+	.suite_exit = ku_suite_exit,
 	.init = kt_test_init,
 	.exit = kt_test_exit,
 	.test_cases = shdev_unit_cases,

@@ -25,7 +25,10 @@ struct shdev_peer;
  *	resource.  May sleep.
  * @reclaim: take every resource of @sd back from @peer.  All or nothing,
  *	and safe to call again after a failure.  Also called after the peer
- *	died.  May sleep.
+ *	died.  Drops whatever the peer added to the device's power (votes
+ *	for its clocks, supplies or power domains that the hypervisor took
+ *	for the peer), so that Linux's own votes are the only ones when the
+ *	driver gets the device back.  May sleep.
  *
  * Both are called with the device's transfer lock held, never twice at
  * once for one device.  A return value other than 0 is a failure.
