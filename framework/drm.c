@@ -35,8 +35,8 @@ struct shdev_drm {
  * shdev_drm_commit_tail() - commit tail of an atomic driver on a shared device
  * @sd: the shared device the DRM device drives
  * @state: the commit, as given to &drm_mode_config_helper_funcs.atomic_commit_tail
- * @tail: the driver's usual commit tail, or NULL for
- *	drm_atomic_helper_commit_tail()
+ * @tail: the driver's usual commit tail: drm_atomic_helper_commit_tail()
+ *	for a driver without one of its own
  *
  * Call it from the driver's &drm_mode_config_helper_funcs.atomic_commit_tail.
  * While the device is local it runs @tail inside the gate, so that a release
@@ -53,10 +53,7 @@ void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
 	int i, idx;
 
 	if (shdev_enter(sd, &idx)) {
-		if (tail)
-			tail(state);
-		else
-			drm_atomic_helper_commit_tail(state);
+		tail(state);
 		shdev_exit(sd, idx);
 		return;
 	}

@@ -114,7 +114,8 @@ static const struct drm_crtc_helper_funcs kd_crtc_helpers = {
 
 static void kd_commit_tail(struct drm_atomic_state *state)
 {
-	shdev_drm_commit_tail(to_kd(state->dev)->sd, state, NULL);
+	shdev_drm_commit_tail(to_kd(state->dev)->sd, state,
+			      drm_atomic_helper_commit_tail);
 }
 
 static const struct drm_mode_config_helper_funcs kd_mode_config_helpers = {

@@ -163,9 +163,30 @@ void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c);
 void shdev_consumer_remove(struct device *dev);
 
 /* Atomic DRM drivers (drivers/shdev/drm.c). */
+#if IS_ENABLED(CONFIG_SHDEV_DRM)
 int devm_shdev_attach_drm(struct shdev *sd, struct drm_device *drm);
 void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
 			   void (*tail)(struct drm_atomic_state *state));
+#else
+/*
+ * Without shdev's DRM support (shdev, DRM or its KMS helpers not built in),
+ * a DRM device cannot stay on a device that leaves: attaching it to a
+ * shared device fails.  Without shdev there is no shared device and the
+ * commit tail is the driver's own.
+ */
+static inline int devm_shdev_attach_drm(struct shdev *sd,
+					struct drm_device *drm)
+{
+	return sd ? -EOPNOTSUPP : 0;
+}
+
+static inline void shdev_drm_commit_tail(struct shdev *sd,
+					 struct drm_atomic_state *state,
+					 void (*tail)(struct drm_atomic_state *state))
+{
+	tail(state);
+}
+#endif
 
 struct shdev_peer *shdev_peer_find(const char *name);
 int shdev_release(struct shdev *sd, struct shdev_peer *peer);

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Convert i8042 to shdev: the controller can be handed to another VM and
+/// taken back with the driver bound, its serio ports registered and atkbd
+/// and psmouse bound to them (the core stacks the serio ports on the
+/// shared device and refuses their writes while it is away).
+///
+/// quiesce shuts out i8042_command(): other drivers (LED and platform
+/// drivers) get -EBUSY while the peer owns the controller.  Then it
+/// disables the controller's interrupts, so that the bytes the keyboard
+/// and the mouse send are left for the peer.  resume drops the bytes the
+/// peer left unread, writes the driver's command byte (i8042_ctr) again,
+/// since the peer may have changed it, and enables the interrupts.
+///
+/// Not derived: a peer that changes the active multiplexing mode of an
+/// AUX multiplexer, or the Dritek extension, is not undone; system resume
+/// (i8042_controller_resume()) redoes both, but only with CONFIG_PM.
+//
+// Target: drivers/input/serio/i8042.c
+
+@@
+@@
+
+ #include <linux/i8042.h>
++#include <linux/shdev.h>
+
+@@
+@@
+
+ static bool i8042_aux_irq_registered;
++/* The controller is another VM's: i8042_command() is refused. */
++static bool i8042_away;
+
+@@
+identifier param, command, flags, retval;
+@@
+
+ int i8042_command(unsigned char *param, int command)
+ {
+ 	...
+ 	spin_lock_irqsave(&i8042_lock, flags);
+-	retval = __i8042_command(param, command);
++	if (i8042_away)
++		retval = -EBUSY;
++	else
++		retval = __i8042_command(param, command);
+ 	spin_unlock_irqrestore(&i8042_lock, flags);
+ 	...
+ }
+
+@@
+identifier dev;
+@@
+
++static int i8042_shdev_quiesce(struct shdev *sd)
++{
++	unsigned long flags;
++
++	spin_lock_irqsave(&i8042_lock, flags);
++	i8042_away = true;
++	spin_unlock_irqrestore(&i8042_lock, flags);
++
++	if (i8042_aux_irq_registered)
++		disable_irq(I8042_AUX_IRQ);
++	if (i8042_kbd_irq_registered)
++		disable_irq(I8042_KBD_IRQ);
++	return 0;
++}
++
+ static int i8042_probe(struct platform_device *dev)
+ {
+ ...
+ }
+
+@@
+identifier dev;
+@@
+
++static int i8042_shdev_resume(struct shdev *sd)
++{
++	unsigned long flags;
++	int error;
++
++	/* What the peer left unread is not ours. */
++	i8042_flush();
++	spin_lock_irqsave(&i8042_lock, flags);
++	i8042_away = false;
++	error = __i8042_command(&i8042_ctr, I8042_CMD_CTL_WCTR);
++	spin_unlock_irqrestore(&i8042_lock, flags);
++
++	if (i8042_kbd_irq_registered)
++		enable_irq(I8042_KBD_IRQ);
++	if (i8042_aux_irq_registered)
++		enable_irq(I8042_AUX_IRQ);
++	return error ? -EIO : 0;
++}
++
+ static int i8042_probe(struct platform_device *dev)
+ {
+ ...
+ }
+
+@@
+identifier dev;
+@@
+
++static const struct shdev_ops i8042_shdev_ops = {
++	.quiesce = i8042_shdev_quiesce,
++	.resume = i8042_shdev_resume,
++};
++
+ static int i8042_probe(struct platform_device *dev)
+ {
+ ...
+ }
+
+@@
+identifier dev;
+@@
+
+ static int i8042_probe(struct platform_device *dev)
+ {
+ 	int error;
++	struct shdev *sd;
+ 	...
+ }
+
+@@
+identifier dev;
+statement S;
+@@
+
+ static int i8042_probe(struct platform_device *dev)
+ {
+ 	...
++	/* Before the serio ports, so that they are stacked on it. */
++	sd = devm_shdev_register(dev, &i8042_shdev_ops, NULL);
++	if (IS_ERR(sd))
++		return PTR_ERR(sd);
+ 	if (i8042_reset == I8042_RESET_ALWAYS) S
+ 	...
+ }
