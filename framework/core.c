@@ -546,12 +546,24 @@ static int shdev_validate(struct shdev_unit *u, struct shdev *sd)
 	return ret;
 }
 
+/* A backend answers 0 or a negative error code; anything else is a bug. */
+static int shdev_backend_ret(struct shdev *sd, struct shdev_peer *peer,
+			     const char *op, int ret)
+{
+	if (ret <= 0)
+		return ret;
+	dev_err(&sd->pdev->dev, "backend %s: %s returned %d, not an error code\n",
+		peer->backend->name, op, ret);
+	return -EPROTO;
+}
+
 static int shdev_backend_release(struct shdev_unit *u, struct shdev *sd)
 {
 	struct shdev_peer *peer = u->peer;
 	int ret;
 
 	ret = peer->backend->ops->release(peer, sd);
+	ret = shdev_backend_ret(sd, peer, "release", ret);
 	if (ret)
 		return ret;
 	sd->left = true;
@@ -566,28 +578,35 @@ static int shdev_backend_reclaim(struct shdev_unit *u, struct shdev *sd)
 	/* A device its peer offered is Linux's already. */
 	if (sd->granted)
 		return 0;
-	return peer->backend->ops->reclaim(peer, sd);
+	return shdev_backend_ret(sd, peer, "reclaim",
+				 peer->backend->ops->reclaim(peer, sd));
 }
 
 struct shdev_step {
 	const char *name;
 	bool per_unit;		/* once for the unit, not once per member */
+	bool undo_failed;	/* reclaim also undoes a failed release */
 	int (*release)(struct shdev_unit *u, struct shdev *sd);
 	int (*reclaim)(struct shdev_unit *u, struct shdev *sd);
 };
 
 static const struct shdev_step shdev_steps[] = {
-	{ "sleep",	true,	shdev_sleep_block,	shdev_sleep_unblock },
-	{ "pin",	true,	shdev_pin,		shdev_unpin },
-	{ "hold",	true,	shdev_hold,		shdev_unhold },
-	{ "consumers",	false,	shdev_freeze,		shdev_thaw },
-	{ "power",	false,	shdev_power_get,	shdev_power_put },
-	{ "gate",	false,	shdev_gate_close,	shdev_gate_open },
-	{ "quiesce",	false,	shdev_quiesce,		shdev_resume },
-	{ "dma",	false,	shdev_dma_block,	shdev_dma_unblock },
-	{ "sanitize",	false,	shdev_sanitize_out,	shdev_sanitize_in },
-	{ "validate",	false,	NULL,			shdev_validate },
-	{ "backend",	false,	shdev_backend_release,	shdev_backend_reclaim },
+	{ "sleep",	true,  false, shdev_sleep_block,  shdev_sleep_unblock },
+	{ "pin",	true,  false, shdev_pin,	  shdev_unpin },
+	{ "hold",	true,  false, shdev_hold,	  shdev_unhold },
+	{ "consumers",	false, false, shdev_freeze,	  shdev_thaw },
+	{ "power",	false, false, shdev_power_get,	  shdev_power_put },
+	{ "gate",	false, false, shdev_gate_close,	  shdev_gate_open },
+	{ "quiesce",	false, false, shdev_quiesce,	  shdev_resume },
+	{ "dma",	false, false, shdev_dma_block,	  shdev_dma_unblock },
+	{ "sanitize",	false, false, shdev_sanitize_out, shdev_sanitize_in },
+	{ "validate",	false, false, NULL,		  shdev_validate },
+	/*
+	 * A backend that could not undo a failed release gets its reclaim
+	 * before the driver resumes: Linux must not touch a device that is
+	 * partly the peer's.
+	 */
+	{ "backend",	false, true,  shdev_backend_release, shdev_backend_reclaim },
 };
 
 #define SHDEV_STEP_CONSUMERS	3	/* index of "consumers" */
@@ -850,9 +869,14 @@ static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
 	u->peer = peer;
 	shdev_set_state(u, SHDEV_RELEASING);
 	while (u->done < slots) {
+		struct shdev *member;
+
 		ret = shdev_run_slot(u, u->done, false);
-		if (ret)
+		if (ret) {
+			if (shdev_slot(u, u->done, &member)->undo_failed)
+				u->done++;
 			break;
+		}
 		u->done++;
 	}
 
