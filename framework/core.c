@@ -68,7 +68,7 @@ struct shdev {
 	bool tainted;			/* sanitize before the next resume */
 	bool orphan;			/* driver gone, peer still holds it */
 	bool granted;			/* its peer offered it (receiving) */
-	bool refused;			/* ... with the wrong resources */
+	bool refused;			/* ... without matching resources or evidence */
 	bool dma_owned;			/* DMA blocked through ownership */
 	struct iommu_domain *dma_blocked; /* or through an empty domain */
 	struct list_head consumers;	/* stacked devices, bottom first */
@@ -785,9 +785,15 @@ static void shdev_taint(struct shdev_unit *u)
 			u->members[m]->tainted = true;
 }
 
+static bool shdev_attestation_required(const struct shdev_unit *u)
+{
+	return u->desc && u->desc->require_attestation;
+}
+
 /*
  * A unit owned by a peer since boot knows its peer by name only, and
- * needs every member's driver before it can be taken.
+ * needs every member's driver before it can be taken.  One that requires
+ * attestation is taken only through offers with valid evidence.
  */
 static int shdev_receiving_ready(struct shdev_unit *u)
 {
@@ -798,6 +804,12 @@ static int shdev_receiving_ready(struct shdev_unit *u)
 	for (m = 0; m < u->nr; m++)
 		if (!u->members[m])
 			return -EAGAIN;
+	for (m = 0; m < u->nr; m++) {
+		if (u->members[m]->granted || !shdev_attestation_required(u))
+			continue;
+		dev_err(u->dev, "requires attestation: taken only when its peer offers every member\n");
+		return -EPERM;
+	}
 	if (!u->peer) {
 		u->peer = shdev_peer_lookup(u->owner, strlen(u->owner));
 		if (!u->peer)
@@ -969,6 +981,27 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
 	return true;
 }
 
+/*
+ * Evidence about a device offered by its peer, for a unit that requires
+ * it: the backend obtains and checks it.
+ */
+static int shdev_attest(struct shdev_peer *peer, struct shdev *sd)
+{
+	const struct shdev_backend_ops *ops = peer->backend->ops;
+	int ret;
+
+	if (!shdev_attestation_required(sd->unit))
+		return 0;
+	if (ops->attest)
+		ret = shdev_backend_ret(sd, peer, "attest", ops->attest(peer, sd));
+	else
+		ret = -EOPNOTSUPP;
+	if (ret)
+		dev_err(&sd->pdev->dev, "refusing the offer of %s: no valid attestation (backend %s: %d)\n",
+			peer->name, peer->backend->name, ret);
+	return ret;
+}
+
 /**
  * shdev_grant() - a peer offers a device it owned since boot
  * @peer: the peer, owner of @sd's unit since boot
@@ -978,15 +1011,19 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
  *
  * The receiving side of a transfer, called by a backend.  The resources
  * are checked against the device's description (its MMIO ranges and
- * interrupts, in order); a mismatch refuses the offer: the peer keeps the
- * device and its unit shows %SHDEV_REFUSED until a correct offer.  Once
+ * interrupts, in order).  For a unit that requires attestation, the
+ * backend's &shdev_backend_ops.attest then checks evidence about the
+ * device.  A mismatch or missing evidence refuses the offer: the peer keeps
+ * the device and its unit shows %SHDEV_REFUSED until a correct offer.  Once
  * every member of the unit is offered, the unit is taken: validated,
  * sanitized if the peer is untrusted, resumed, its gates opened.
  *
  * Context: process context.
  * Return: 0 when the offer is accepted (and, for the last member, the
  * unit taken), -EINVAL when @peer does not own the unit since boot or the
- * resources do not match, or the error of the step that failed.
+ * resources do not match, -EOPNOTSUPP when the unit requires attestation
+ * and @peer's backend has none, the error of &shdev_backend_ops.attest, or
+ * the error of the step that failed.
  */
 int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 		const struct resource *res, unsigned int nr)
@@ -1002,13 +1039,15 @@ int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 		ret = -EINVAL;
 		goto unlock;
 	}
-	sd->refused = !shdev_resources_match(sd, res, nr);
-	sd->granted = !sd->refused;
-	if (sd->refused) {
+	if (!shdev_resources_match(sd, res, nr)) {
 		dev_err(&sd->pdev->dev, "refusing the offer of %s: its resources do not match the description\n",
 			peer->name);
 		ret = -EINVAL;
+	} else {
+		ret = shdev_attest(peer, sd);
 	}
+	sd->refused = ret != 0;
+	sd->granted = !ret;
 
 	for (m = 0; m < u->nr; m++) {
 		complete &= u->members[m] && u->members[m]->granted;

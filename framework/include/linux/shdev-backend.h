@@ -30,6 +30,16 @@ struct shdev_peer;
  *	@release, or a second call, succeeds without doing anything.  On
  *	error the device stays lost; a later call takes back what is still
  *	away.  Also called after the peer died.
+ * @attest: optional.  Obtain evidence about @sd, which @peer offers with
+ *	shdev_grant() from a unit it owned at boot, and check it: that the
+ *	device is the one described, in the state the evidence claims (for
+ *	a TDISP-style device interface: locked, with the expected
+ *	measurements).  Called only for a unit that requires attestation,
+ *	after the offered resources matched the description and before the
+ *	offer is accepted.  Return 0 only for valid evidence; -EKEYREJECTED
+ *	for evidence that does not verify, -ENODATA when the peer gave none,
+ *	or the error of obtaining it (-ETIMEDOUT, -EIO).  Any error refuses
+ *	the offer.
  *
  * The operations run in process context and may sleep, with the transfer
  * lock of @sd's unit held: they are never called twice at once for one
@@ -44,6 +54,7 @@ struct shdev_peer;
 struct shdev_backend_ops {
 	int (*release)(struct shdev_peer *peer, struct shdev *sd);
 	int (*reclaim)(struct shdev_peer *peer, struct shdev *sd);
+	int (*attest)(struct shdev_peer *peer, struct shdev *sd);
 };
 
 /**
