@@ -263,6 +263,24 @@ const struct resource *shdev_get_resource(const struct shdev *sd,
 }
 EXPORT_SYMBOL_GPL(shdev_get_resource);
 
+/**
+ * shdev_held_since_boot() - whether a device is its peer's since boot
+ * @sd: the shared device
+ *
+ * A backend's &shdev_backend_ops.reclaim finds, for a device of a unit
+ * that its peer has owned since boot, no record of a release: this tells
+ * it that the device is away all the same, as the unit describes it.
+ *
+ * Context: in a backend operation for @sd (with its transfer lock held).
+ * Return: true while @sd's unit has been with its peer since boot, Linux
+ * has not taken it yet and the peer has not offered @sd.
+ */
+bool shdev_held_since_boot(const struct shdev *sd)
+{
+	return sd->unit->receiving && !sd->granted;
+}
+EXPORT_SYMBOL_GPL(shdev_held_since_boot);
+
 /* Peer names: [a-z0-9_-]{1,SHDEV_NAME_MAX}, never a state name. */
 static bool shdev_name_valid(const char *name, size_t len)
 {

@@ -116,6 +116,7 @@ int shdev_peer_walk(struct shdev_peer *peer, shdev_device_fn fn, void *data);
 
 struct dentry *shdev_debugfs_dir(void);
 
+bool shdev_held_since_boot(const struct shdev *sd);
 unsigned int shdev_num_resources(const struct shdev *sd);
 const struct resource *shdev_get_resource(const struct shdev *sd,
 					  unsigned int index);
