@@ -68,7 +68,7 @@ struct shdev {
 	bool tainted;			/* sanitize before the next resume */
 	bool orphan;			/* driver gone, peer still holds it */
 	bool granted;			/* its peer offered it (receiving) */
-	bool refused;			/* ... with the wrong resources */
+	bool refused;			/* ... without matching resources or evidence */
 	bool dma_owned;			/* DMA blocked through ownership */
 	struct iommu_domain *dma_blocked; /* or through an empty domain */
 	struct list_head consumers;	/* stacked devices, bottom first */
@@ -262,6 +262,24 @@ const struct resource *shdev_get_resource(const struct shdev *sd,
 	return &sd->pdev->resource[index];
 }
 EXPORT_SYMBOL_GPL(shdev_get_resource);
+
+/**
+ * shdev_held_since_boot() - whether a device is its peer's since boot
+ * @sd: the shared device
+ *
+ * A backend's &shdev_backend_ops.reclaim finds, for a device of a unit
+ * that its peer has owned since boot, no record of a release: this tells
+ * it that the device is away all the same, as the unit describes it.
+ *
+ * Context: in a backend operation for @sd (with its transfer lock held).
+ * Return: true while @sd's unit has been with its peer since boot, Linux
+ * has not taken it yet and the peer has not offered @sd.
+ */
+bool shdev_held_since_boot(const struct shdev *sd)
+{
+	return sd->unit->receiving && !sd->granted;
+}
+EXPORT_SYMBOL_GPL(shdev_held_since_boot);
 
 /* Peer names: [a-z0-9_-]{1,SHDEV_NAME_MAX}, never a state name. */
 static bool shdev_name_valid(const char *name, size_t len)
@@ -546,12 +564,24 @@ static int shdev_validate(struct shdev_unit *u, struct shdev *sd)
 	return ret;
 }
 
+/* A backend answers 0 or a negative error code; anything else is a bug. */
+static int shdev_backend_ret(struct shdev *sd, struct shdev_peer *peer,
+			     const char *op, int ret)
+{
+	if (ret <= 0)
+		return ret;
+	dev_err(&sd->pdev->dev, "backend %s: %s returned %d, not an error code\n",
+		peer->backend->name, op, ret);
+	return -EPROTO;
+}
+
 static int shdev_backend_release(struct shdev_unit *u, struct shdev *sd)
 {
 	struct shdev_peer *peer = u->peer;
 	int ret;
 
 	ret = peer->backend->ops->release(peer, sd);
+	ret = shdev_backend_ret(sd, peer, "release", ret);
 	if (ret)
 		return ret;
 	sd->left = true;
@@ -566,28 +596,35 @@ static int shdev_backend_reclaim(struct shdev_unit *u, struct shdev *sd)
 	/* A device its peer offered is Linux's already. */
 	if (sd->granted)
 		return 0;
-	return peer->backend->ops->reclaim(peer, sd);
+	return shdev_backend_ret(sd, peer, "reclaim",
+				 peer->backend->ops->reclaim(peer, sd));
 }
 
 struct shdev_step {
 	const char *name;
 	bool per_unit;		/* once for the unit, not once per member */
+	bool undo_failed;	/* reclaim also undoes a failed release */
 	int (*release)(struct shdev_unit *u, struct shdev *sd);
 	int (*reclaim)(struct shdev_unit *u, struct shdev *sd);
 };
 
 static const struct shdev_step shdev_steps[] = {
-	{ "sleep",	true,	shdev_sleep_block,	shdev_sleep_unblock },
-	{ "pin",	true,	shdev_pin,		shdev_unpin },
-	{ "hold",	true,	shdev_hold,		shdev_unhold },
-	{ "consumers",	false,	shdev_freeze,		shdev_thaw },
-	{ "power",	false,	shdev_power_get,	shdev_power_put },
-	{ "gate",	false,	shdev_gate_close,	shdev_gate_open },
-	{ "quiesce",	false,	shdev_quiesce,		shdev_resume },
-	{ "dma",	false,	shdev_dma_block,	shdev_dma_unblock },
-	{ "sanitize",	false,	shdev_sanitize_out,	shdev_sanitize_in },
-	{ "validate",	false,	NULL,			shdev_validate },
-	{ "backend",	false,	shdev_backend_release,	shdev_backend_reclaim },
+	{ "sleep",	true,  false, shdev_sleep_block,  shdev_sleep_unblock },
+	{ "pin",	true,  false, shdev_pin,	  shdev_unpin },
+	{ "hold",	true,  false, shdev_hold,	  shdev_unhold },
+	{ "consumers",	false, false, shdev_freeze,	  shdev_thaw },
+	{ "power",	false, false, shdev_power_get,	  shdev_power_put },
+	{ "gate",	false, false, shdev_gate_close,	  shdev_gate_open },
+	{ "quiesce",	false, false, shdev_quiesce,	  shdev_resume },
+	{ "dma",	false, false, shdev_dma_block,	  shdev_dma_unblock },
+	{ "sanitize",	false, false, shdev_sanitize_out, shdev_sanitize_in },
+	{ "validate",	false, false, NULL,		  shdev_validate },
+	/*
+	 * A backend that could not undo a failed release gets its reclaim
+	 * before the driver resumes: Linux must not touch a device that is
+	 * partly the peer's.
+	 */
+	{ "backend",	false, true,  shdev_backend_release, shdev_backend_reclaim },
 };
 
 #define SHDEV_STEP_CONSUMERS	3	/* index of "consumers" */
@@ -766,9 +803,15 @@ static void shdev_taint(struct shdev_unit *u)
 			u->members[m]->tainted = true;
 }
 
+static bool shdev_attestation_required(const struct shdev_unit *u)
+{
+	return u->desc && u->desc->require_attestation;
+}
+
 /*
  * A unit owned by a peer since boot knows its peer by name only, and
- * needs every member's driver before it can be taken.
+ * needs every member's driver before it can be taken.  One that requires
+ * attestation is taken only through offers with valid evidence.
  */
 static int shdev_receiving_ready(struct shdev_unit *u)
 {
@@ -779,6 +822,12 @@ static int shdev_receiving_ready(struct shdev_unit *u)
 	for (m = 0; m < u->nr; m++)
 		if (!u->members[m])
 			return -EAGAIN;
+	for (m = 0; m < u->nr; m++) {
+		if (u->members[m]->granted || !shdev_attestation_required(u))
+			continue;
+		dev_err(u->dev, "requires attestation: taken only when its peer offers every member\n");
+		return -EPERM;
+	}
 	if (!u->peer) {
 		u->peer = shdev_peer_lookup(u->owner, strlen(u->owner));
 		if (!u->peer)
@@ -850,9 +899,14 @@ static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
 	u->peer = peer;
 	shdev_set_state(u, SHDEV_RELEASING);
 	while (u->done < slots) {
+		struct shdev *member;
+
 		ret = shdev_run_slot(u, u->done, false);
-		if (ret)
+		if (ret) {
+			if (shdev_slot(u, u->done, &member)->undo_failed)
+				u->done++;
 			break;
+		}
 		u->done++;
 	}
 
@@ -961,6 +1015,27 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
 	return i == nr;
 }
 
+/*
+ * Evidence about a device offered by its peer, for a unit that requires
+ * it: the backend obtains and checks it.
+ */
+static int shdev_attest(struct shdev_peer *peer, struct shdev *sd)
+{
+	const struct shdev_backend_ops *ops = peer->backend->ops;
+	int ret;
+
+	if (!shdev_attestation_required(sd->unit))
+		return 0;
+	if (ops->attest)
+		ret = shdev_backend_ret(sd, peer, "attest", ops->attest(peer, sd));
+	else
+		ret = -EOPNOTSUPP;
+	if (ret)
+		dev_err(&sd->pdev->dev, "refusing the offer of %s: no valid attestation (backend %s: %d)\n",
+			peer->name, peer->backend->name, ret);
+	return ret;
+}
+
 /**
  * shdev_grant() - a peer offers a device it owned since boot
  * @peer: the peer, owner of @sd's unit since boot
@@ -971,7 +1046,9 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
  * The receiving side of a transfer, called by a backend.  The resources
  * are checked against the device's description: its MMIO ranges, then
  * its interrupts, in order (for a device from Devicetree, "reg" and
- * "interrupts"); a mismatch refuses the offer: the peer keeps the
+ * "interrupts").  For a unit that requires attestation, the backend's
+ * &shdev_backend_ops.attest then checks evidence about the device.  A
+ * mismatch or missing evidence refuses the offer: the peer keeps the
  * device and its unit shows %SHDEV_REFUSED until a correct offer.  Once
  * every member of the unit is offered, the unit is taken: validated,
  * sanitized if the peer is untrusted, resumed, its gates opened.
@@ -979,7 +1056,9 @@ static bool shdev_resources_match(struct shdev *sd, const struct resource *res,
  * Context: process context.
  * Return: 0 when the offer is accepted (and, for the last member, the
  * unit taken), -EINVAL when @peer does not own the unit since boot or the
- * resources do not match, or the error of the step that failed.
+ * resources do not match, -EOPNOTSUPP when the unit requires attestation
+ * and @peer's backend has none, the error of &shdev_backend_ops.attest, or
+ * the error of the step that failed.
  */
 int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 		const struct resource *res, unsigned int nr)
@@ -995,13 +1074,15 @@ int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 		ret = -EINVAL;
 		goto unlock;
 	}
-	sd->refused = !shdev_resources_match(sd, res, nr);
-	sd->granted = !sd->refused;
-	if (sd->refused) {
+	if (!shdev_resources_match(sd, res, nr)) {
 		dev_err(&sd->pdev->dev, "refusing the offer of %s: its resources do not match the description\n",
 			peer->name);
 		ret = -EINVAL;
+	} else {
+		ret = shdev_attest(peer, sd);
 	}
+	sd->refused = ret != 0;
+	sd->granted = !ret;
 
 	for (m = 0; m < u->nr; m++) {
 		complete &= u->members[m] && u->members[m]->granted;

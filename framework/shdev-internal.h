@@ -25,6 +25,7 @@ struct shdev;
  * @peer_names: their names
  * @peer_ids: their identifiers in their hypervisor
  * @initial_peer: the peer owning the unit at boot, or NULL for Linux
+ * @require_attestation: the peer's offers need valid evidence
  * @hold: keep the unit's resources on, from release to reclaim
  * @unhold: undo @hold
  */
@@ -36,6 +37,7 @@ struct shdev_unit_desc {
 	const char *peer_names[SHDEV_UNIT_PEERS];
 	u32 peer_ids[SHDEV_UNIT_PEERS];
 	const char *initial_peer;
+	bool require_attestation;
 	int (*hold)(const struct shdev_unit_desc *desc);
 	void (*unhold)(const struct shdev_unit_desc *desc);
 };

@@ -20,12 +20,15 @@ struct shdev_peer;
  * @delay_us: sleep this long in every release and reclaim
  * @fail_dev: if set, the name of the only device the failures apply to;
  *	with fewer resources than the failing one, it fails after the last
+ * @bad_evidence: attestation finds the evidence of every offered device
+ *	invalid (-EKEYREJECTED)
  */
 struct shdev_sim_faults {
 	u32 fail_release_at;
 	u32 fail_reclaim_at;
 	u32 delay_us;
 	const char *fail_dev;
+	bool bad_evidence;
 };
 
 struct shdev_backend *shdev_sim_backend(void);
@@ -35,5 +38,6 @@ unsigned int shdev_sim_held(const struct shdev_peer *peer,
 u64 shdev_sim_calls(void);
 int shdev_sim_vote(struct shdev_peer *peer, struct shdev *sd);
 unsigned int shdev_sim_votes(const struct shdev *sd);
+u64 shdev_sim_attestations(void);
 
 #endif /* __SHDEV_SIM_H */

@@ -8,6 +8,7 @@
  *
  *   fail_release_at, fail_reclaim_at  fail when moving resource N (from 1)
  *   delay_us                          sleep in every release and reclaim
+ *   bad_evidence                      attestation rejects every device
  *   kill                              write a peer's name: the peer dies
  *   grants                            read: who holds which resource,
  *                                     and the power votes peers hold
@@ -67,6 +68,7 @@ static LIST_HEAD(sim_peers);
 static LIST_HEAD(sim_votes);
 static struct shdev_sim_faults sim_faults;
 static u64 sim_calls;
+static u64 sim_attestations;
 static struct dentry *sim_debugfs;
 
 static void sim_take(const struct shdev *sd, unsigned int from,
@@ -207,9 +209,25 @@ out:
 	return ret;
 }
 
+/*
+ * The simulated peer hands over evidence that the device is the one
+ * described; the verdict is the knob's.
+ */
+static int sim_attest(struct shdev_peer *peer, struct shdev *sd)
+{
+	int ret;
+
+	mutex_lock(&sim_lock);
+	sim_attestations++;
+	ret = sim_faults.bad_evidence ? -EKEYREJECTED : 0;
+	mutex_unlock(&sim_lock);
+	return ret;
+}
+
 static const struct shdev_backend_ops sim_ops = {
 	.release = sim_release,
 	.reclaim = sim_reclaim,
+	.attest = sim_attest,
 };
 
 static struct shdev_backend sim_backend = {
@@ -325,6 +343,22 @@ unsigned int shdev_sim_votes(const struct shdev *sd)
 	return n;
 }
 EXPORT_SYMBOL_GPL(shdev_sim_votes);
+
+/**
+ * shdev_sim_attestations() - number of attestations so far
+ *
+ * Return: the count, for tests that check evidence was (not) asked for.
+ */
+u64 shdev_sim_attestations(void)
+{
+	u64 n;
+
+	mutex_lock(&sim_lock);
+	n = sim_attestations;
+	mutex_unlock(&sim_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_attestations);
 
 static ssize_t sim_kill_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
@@ -459,6 +493,8 @@ static int __init sim_init(void)
 	debugfs_create_u32("fail_reclaim_at", 0600, sim_debugfs,
 			   &sim_faults.fail_reclaim_at);
 	debugfs_create_u32("delay_us", 0600, sim_debugfs, &sim_faults.delay_us);
+	debugfs_create_bool("bad_evidence", 0600, sim_debugfs,
+			    &sim_faults.bad_evidence);
 	debugfs_create_file("kill", 0200, sim_debugfs, NULL, &sim_kill_fops);
 	debugfs_create_file("grants", 0400, sim_debugfs, NULL,
 			    &sim_grants_fops);

@@ -228,6 +228,12 @@ static int shdev_unit_probe(struct platform_device *pdev)
 	ret = shdev_unit_parse_peers(dev, np, &r->desc);
 	if (ret)
 		return ret;
+	/* Evidence comes with a peer's offers: only from the boot owner. */
+	r->desc.require_attestation = of_property_read_bool(np,
+							    "require-attestation");
+	if (r->desc.require_attestation && !r->desc.initial_peer)
+		return dev_err_probe(dev, -EINVAL,
+				     "require-attestation: only for a unit a peer owns at boot (initial-owner)\n");
 
 	r->nr_clks = devm_clk_bulk_get_all(dev, &r->clks);
 	if (r->nr_clks < 0)

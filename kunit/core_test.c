@@ -221,6 +221,78 @@ static void shdev_test_rollback_fails_lost(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume,resume");
 }
 
+/*
+ * The backend fails and cannot undo: its reclaim, which the core asks for
+ * before anything else, fails too.  No resume on a device partly away.
+ */
+static void shdev_test_backend_undo_fails(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	u64 calls = shdev_sim_calls();
+
+	kt_set_faults(2, 1);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EIO);
+	KUNIT_EXPECT_EQ(test, shdev_sim_calls(), calls + 2);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce");
+
+	kt_set_faults(0, 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
+}
+
+/* A backend answering a positive value: a failure, never a success. */
+static int kt_bogus_ret;
+
+static int kt_bogus_op(struct shdev_peer *peer, struct shdev *sd)
+{
+	return READ_ONCE(kt_bogus_ret);
+}
+
+static const struct shdev_backend_ops kt_bogus_ops = {
+	.release = kt_bogus_op,
+	.reclaim = kt_bogus_op,
+};
+
+static struct shdev_backend kt_bogus = {
+	.name = "kt-bogus",
+	.ops = &kt_bogus_ops,
+};
+
+static struct shdev_peer kt_bogus_peer = { .name = "kt-bogus" };
+
+static void kt_bogus_remove(void *unused)
+{
+	shdev_peer_unregister(&kt_bogus_peer);
+	shdev_backend_unregister(&kt_bogus);
+}
+
+static void shdev_test_backend_positive(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+
+	KUNIT_ASSERT_EQ(test, shdev_backend_register(&kt_bogus), 0);
+	kt_bogus_peer.backend = &kt_bogus;
+	KUNIT_ASSERT_EQ(test, shdev_peer_register(&kt_bogus_peer), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_bogus_remove,
+							NULL), 0);
+
+	/* Its release fails, and so does the reclaim that undoes it. */
+	WRITE_ONCE(kt_bogus_ret, 1);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_bogus_peer), -EPROTO);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EPROTO);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce");
+
+	WRITE_ONCE(kt_bogus_ret, 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOCAL);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
+}
+
 static void shdev_test_untrusted_needs_sanitize(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
@@ -1037,6 +1109,8 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_validate_fails_lost),
 	KUNIT_CASE(shdev_test_resume_fails_lost),
 	KUNIT_CASE(shdev_test_rollback_fails_lost),
+	KUNIT_CASE(shdev_test_backend_undo_fails),
+	KUNIT_CASE(shdev_test_backend_positive),
 	KUNIT_CASE(shdev_test_untrusted_needs_sanitize),
 	KUNIT_CASE(shdev_test_untrusted_sanitizes),
 	KUNIT_CASE(shdev_test_untrusted_sanitize_fails),

@@ -229,19 +229,26 @@ struct kt_dev *kt_create_any(struct kunit *test,
 		setup(kt);
 
 	/* Two register pages of its own, and an interrupt. */
-	base = KT_MMIO_BASE + 2 * KT_MMIO_SIZE *
-		(atomic_inc_return(&kt_seq) % KT_MMIO_SLOTS);
-	kt->res[0] = DEFINE_RES_MEM(base, KT_MMIO_SIZE);
-	kt->res[1] = DEFINE_RES_MEM(base + KT_MMIO_SIZE, KT_MMIO_SIZE);
-	kt->res[2] = DEFINE_RES_IRQ(7);
+	if (!kt->nr_res) {
+		base = KT_MMIO_BASE + 2 * KT_MMIO_SIZE *
+			(atomic_inc_return(&kt_seq) % KT_MMIO_SLOTS);
+		kt->res[0] = DEFINE_RES_MEM(base, KT_MMIO_SIZE);
+		kt->res[1] = DEFINE_RES_MEM(base + KT_MMIO_SIZE, KT_MMIO_SIZE);
+		kt->res[2] = DEFINE_RES_IRQ(7);
+		kt->nr_res = KT_NR_RES;
+	}
+	KUNIT_ASSERT_LE(test, kt->nr_res, KT_MAX_RES);
 
 	pdev = kunit_platform_device_alloc(test, "shdev-kt",
 					   PLATFORM_DEVID_AUTO);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
 	KUNIT_ASSERT_EQ(test, platform_device_add_resources(pdev, kt->res,
-							    KT_NR_RES), 0);
+							    kt->nr_res), 0);
 	KUNIT_ASSERT_EQ(test, platform_device_add_data(pdev, &kt, sizeof(kt)),
 			0);
+	/* The device then owns the reference. */
+	if (kt->np)
+		device_set_node(&pdev->dev, of_fwnode_handle(kt->np));
 	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
 	kt->pdev = pdev;
 	return kt;

@@ -21,7 +21,8 @@
 #define KT_MMIO_BASE	0x5d000000
 #define KT_MMIO_SIZE	0x1000
 #define KT_MMIO_SLOTS	16	/* devices alive at once, at most */
-#define KT_NR_RES	3
+#define KT_NR_RES	3	/* resources of a fake device, by default */
+#define KT_MAX_RES	8
 
 struct kt_dev {
 	struct kunit *test;
@@ -39,7 +40,9 @@ struct kt_dev {
 	bool minimal;		/* only quiesce and resume */
 	bool map_mmio;		/* ioremap the fake MMIO region */
 	void __iomem *regs;
-	struct resource res[KT_NR_RES];
+	unsigned int nr_res;	/* set by a setup hook with its own res[] */
+	struct device_node *np;	/* a setup hook's node, its reference given */
+	struct resource res[KT_MAX_RES];
 	struct list_head dt_node;	/* devices from Devicetree */
 };
 

@@ -647,6 +647,124 @@ static void shdev_unit_test_receiving_reclaim(struct kunit *test)
 	}
 }
 
+/* A backend without attestation, for a peer of its own. */
+static int ku_plain_op(struct shdev_peer *peer, struct shdev *sd)
+{
+	return 0;
+}
+
+static const struct shdev_backend_ops ku_plain_ops = {
+	.release = ku_plain_op,
+	.reclaim = ku_plain_op,
+};
+
+static struct shdev_backend ku_plain = {
+	.name = "kt-plain",
+	.ops = &ku_plain_ops,
+};
+
+static struct shdev_peer ku_plain_peer = { .name = "kt-plain" };
+
+static void ku_plain_backend_remove(void *unused)
+{
+	shdev_backend_unregister(&ku_plain);
+}
+
+static void ku_plain_peer_remove(void *unused)
+{
+	KUNIT_EXPECT_EQ(current->kunit_test,
+			shdev_peer_unregister(&ku_plain_peer), 0);
+}
+
+static void ku_set_evidence(bool valid)
+{
+	struct shdev_sim_faults faults = { .bad_evidence = !valid };
+
+	shdev_sim_set_faults(&faults);
+}
+
+static const char * const ku_attested[] = {
+	"/shdev-kt-t0", "/shdev-kt-t1",
+};
+
+/*
+ * A unit that requires attestation is taken only from offers that come
+ * with valid evidence, member by member.
+ */
+static void shdev_unit_test_attestation(struct kunit *test)
+{
+	struct resource wrong = DEFINE_RES_MEM(0x5e000000, 0x1000);
+	struct device *unit;
+	struct kt_dev *kt[2];
+	u64 asked;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_attest), 0);
+	ku_members(test, ku_attested, kt, 2);
+	unit = ku_unit_dev(test, "/shdev-kt-attested");
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+
+	/* Not without the offers. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), -EPERM);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+
+	/* Resources that do not match are refused before any evidence. */
+	asked = shdev_sim_attestations();
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, &wrong, 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked);
+
+	ku_set_evidence(false);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0),
+			-EKEYREJECTED);
+	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked + 1);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[1]->sd), SHDEV_REFUSED);
+	kt_expect_owner(test, kt[0], "refused");
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[0]), -ENODEV);
+
+	ku_set_evidence(true);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
+	/* One member attested is not the unit. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), -EPERM);
+	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[1]->sd, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked + 3);
+	for (i = 0; i < 2; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "validate,resume");
+	}
+
+	/* Once taken, it moves like any unit. */
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer"), 7);
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), 5);
+	kt_expect_local(test, kt[0]);
+	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked + 3);
+}
+
+/* A backend without attestation cannot hand over such a unit. */
+static void shdev_unit_test_attestation_unsupported(struct kunit *test)
+{
+	static const char * const path[] = { "/shdev-kt-t2" };
+	struct kt_dev *kt;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, shdev_backend_register(&ku_plain), 0);
+	ret = kunit_add_action_or_reset(test, ku_plain_backend_remove, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ku_plain_peer.backend = &ku_plain;
+	KUNIT_ASSERT_EQ(test, shdev_peer_register(&ku_plain_peer), 0);
+	ret = kunit_add_action_or_reset(test, ku_plain_peer_remove, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_attest), 0);
+	ku_members(test, path, &kt, 1);
+
+	KUNIT_EXPECT_EQ(test, shdev_grant(&ku_plain_peer, kt->sd, NULL, 0),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_REFUSED);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt->log, "");
+}
+
 /* A unit node the binding forbids is rejected; its member waits. */
 static void ku_expect_rejected(struct kunit *test)
 {
@@ -681,6 +799,12 @@ static void shdev_unit_test_reject_clock(struct kunit *test)
 	ku_expect_rejected(test);
 }
 
+static void shdev_unit_test_reject_attestation(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_attest), 0);
+	ku_expect_rejected(test);
+}
+
 static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_trio),
 	KUNIT_CASE(shdev_unit_test_sizes),
@@ -699,10 +823,13 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_receiving_resources),
 #endif
 	KUNIT_CASE(shdev_unit_test_receiving_unbind),
+	KUNIT_CASE(shdev_unit_test_attestation),
+	KUNIT_CASE(shdev_unit_test_attestation_unsupported),
 	KUNIT_CASE(shdev_unit_test_reject_name),
 	KUNIT_CASE(shdev_unit_test_reject_ids),
 	KUNIT_CASE(shdev_unit_test_reject_owner),
 	KUNIT_CASE(shdev_unit_test_reject_clock),
+	KUNIT_CASE(shdev_unit_test_reject_attestation),
 	{}
 };
 

@@ -20,22 +20,44 @@ struct shdev_peer;
 
 /**
  * struct shdev_backend_ops - what a backend does for the core
- * @release: give every resource of @sd to @peer.  All or nothing: on error
- *	the backend has undone what it did and Linux still owns every
- *	resource.  May sleep.
- * @reclaim: take every resource of @sd back from @peer.  All or nothing,
- *	and safe to call again after a failure.  Also called after the peer
- *	died.  Drops whatever the peer added to the device's power (votes
- *	for its clocks, supplies or power domains that the hypervisor took
- *	for the peer), so that Linux's own votes are the only ones when the
- *	driver gets the device back.  May sleep.
+ * @release: give every resource of @sd to @peer.  All or nothing: on
+ *	error the backend has undone what it did and Linux still owns every
+ *	resource.  If undoing failed too, the backend keeps its record of what
+ *	is still away and returns the error: the core calls @reclaim for @sd
+ *	after every failed @release, before anything touches the device.
+ * @reclaim: take every resource of @sd back from @peer.  Idempotent:
+ *	resources Linux owns already are left alone, so a call after a failed
+ *	@release, or a second call, succeeds without doing anything.  On
+ *	error the device stays lost; a later call takes back what is still
+ *	away.  Also called after the peer died.  Drops whatever the peer
+ *	added to the device's power (votes for its clocks, supplies or power
+ *	domains that the hypervisor took for the peer), so that Linux's own
+ *	votes are the only ones when the driver gets the device back.
+ * @attest: optional.  Obtain evidence about @sd, which @peer offers with
+ *	shdev_grant() from a unit it owned at boot, and check it: that the
+ *	device is the one described, in the state the evidence claims (for
+ *	a TDISP-style device interface: locked, with the expected
+ *	measurements).  Called only for a unit that requires attestation,
+ *	after the offered resources matched the description and before the
+ *	offer is accepted.  Return 0 only for valid evidence; -EKEYREJECTED
+ *	for evidence that does not verify, -ENODATA when the peer gave none,
+ *	or the error of obtaining it (-ETIMEDOUT, -EIO).  Any error refuses
+ *	the offer.
  *
- * Both are called with the device's transfer lock held, never twice at
- * once for one device.  A return value other than 0 is a failure.
+ * The operations run in process context and may sleep, with the transfer
+ * lock of @sd's unit held: they are never called twice at once for one
+ * device (but may be for devices of different units), and must not start
+ * a transfer, nor call shdev_grant(), shdev_peer_died() or
+ * shdev_peer_walk(), which take that lock.  @release and @reclaim are
+ * called once per member of a unit, in member order (reclaims in
+ * reverse).  They return 0 or a negative error code, which the core
+ * returns to whoever asked for the transfer; a positive value is a backend
+ * bug, reported and turned into -EPROTO.
  */
 struct shdev_backend_ops {
 	int (*release)(struct shdev_peer *peer, struct shdev *sd);
 	int (*reclaim)(struct shdev_peer *peer, struct shdev *sd);
+	int (*attest)(struct shdev_peer *peer, struct shdev *sd);
 };
 
 /**
@@ -97,6 +119,7 @@ int shdev_peer_walk(struct shdev_peer *peer, shdev_device_fn fn, void *data);
 
 struct dentry *shdev_debugfs_dir(void);
 
+bool shdev_held_since_boot(const struct shdev *sd);
 unsigned int shdev_num_resources(const struct shdev *sd);
 const struct resource *shdev_get_resource(const struct shdev *sd,
 					  unsigned int index);
