@@ -164,6 +164,13 @@ static int shdev_input_add_dev(struct device *dev)
 	struct shdev_input *si;
 	int ret;
 
+	/*
+	 * The class also holds the handlers' character devices (evdev,
+	 * mousedev), which have a device number; input devices have none.
+	 */
+	if (dev->devt)
+		return 0;
+
 	si = kzalloc(sizeof(*si), GFP_KERNEL);
 	if (!si)
 		return -ENOMEM;
