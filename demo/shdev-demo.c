@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shdev demonstration, in a QEMU guest: an application keeps the
+ * keyboard's evdev node and the DRM device open while the display and the
+ * keyboard are handed to a peer and taken back.
+ *
+ * The peer is a stand-in: a process of this program that drives the
+ * hardware directly, the framebuffer through /dev/mem and the i8042 ports
+ * through port I/O, while Linux's drivers stay bound but keep off.  On a
+ * real system the peer is another VM and the backend a hypervisor.
+ *
+ * It talks to the host's driver (scripts/demo-host) on the console, with
+ * lines that start with "@@": "@@ step ..." to show, "@@ check pass|fail
+ * NAME" for the tally, "@@ shot NAME" and "@@ keys KEY..." to have the host
+ * take a screenshot or type, after which the host writes a line back.
+ *
+ *   shdev-demo scenario [ROUNDS]   the scenario; with ROUNDS, the benchmark
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/drm_mode.h>
+#include <linux/input.h>
+
+#include "font.h"
+
+#define PEER		"vm1"
+#define FB_DEV		"simple-framebuffer.0"
+#define FB_DRV		"simple-framebuffer"
+#define KBD_DEV		"i8042"
+#define KBD_DRV		"i8042"
+#define KBD_NAME	"AT Translated Set 2 keyboard"
+#define GRANTS		"/sys/kernel/debug/shdev/sim/grants"
+
+/* Set-1 scancodes, as the i8042 translates them, of what the host types. */
+#define SC_ENTER	0x1c
+#define SC_RELEASE	0x80
+
+static int failures;
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("@@ ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* Ask the host for something and wait until it is done. */
+static void host(const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+
+	printf("@@ ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		exit(1);
+}
+
+static void check(bool ok, const char *fmt, ...)
+{
+	char name[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	say("check %s %s", ok ? "pass" : "fail", name);
+	if (!ok && !failures++) {
+		/* What the kernel said about the first failure. */
+		fflush(stdout);
+		if (system("dmesg | tail -n 12 | sed 's/^/@@ log /'"))
+			say("log (no kernel log)");
+	}
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* sysfs */
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int set_owner(const char *dev, const char *owner)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/ownership", dev);
+	return write_file(path, owner);
+}
+
+static bool owner_is(const char *dev, const char *owner)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/ownership", dev);
+	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, owner);
+}
+
+/* Drawing, into a buffer of 3 or 4 bytes per pixel (XRGB, little end). */
+
+struct canvas {
+	uint8_t *px;
+	unsigned int w, h, pitch, bpp;
+};
+
+static void fill(const struct canvas *c, unsigned int x, unsigned int y,
+		 unsigned int w, unsigned int h, uint32_t rgb)
+{
+	unsigned int i, j, k;
+
+	for (j = y; j < y + h && j < c->h; j++)
+		for (i = x; i < x + w && i < c->w; i++)
+			for (k = 0; k < c->bpp && k < 3; k++)
+				c->px[j * c->pitch + i * c->bpp + k] = rgb >> (8 * k);
+}
+
+static void text(const struct canvas *c, unsigned int x, unsigned int y,
+		 unsigned int scale, uint32_t rgb, const char *s)
+{
+	unsigned int g, r, b;
+
+	for (; *s; s++, x += 6 * scale) {
+		for (g = 0; g < sizeof(font) / sizeof(font[0]); g++)
+			if (font[g].c == *s)
+				break;
+		if (g == sizeof(font) / sizeof(font[0]))
+			continue;	/* a space, or not in the font */
+		for (r = 0; r < 7; r++)
+			for (b = 0; b < 5; b++)
+				if (font[g].rows[r] & (0x10 >> b))
+					fill(c, x + b * scale, y + r * scale,
+					     scale, scale, rgb);
+	}
+}
+
+/* The application's screen. */
+static void draw_local(const struct canvas *c)
+{
+	fill(c, 0, 0, c->w, c->h, 0x0b3d91);
+	fill(c, 40, 40, c->w - 80, 12, 0xf2c12e);
+	text(c, 60, 100, 12, 0xffffff, "LINUX");
+	text(c, 60, 220, 6, 0xf2c12e, "LOCAL APP");
+	text(c, 60, 320, 4, 0xffffff, "EVDEV AND DRM FILES OPEN");
+	fill(c, 40, c->h - 52, c->w - 80, 12, 0xf2c12e);
+}
+
+/* The peer's screen: a PIN pad, with one star per digit typed. */
+static void draw_pinpad(const struct canvas *c, int typed)
+{
+	static const char keys[] = "123456789*0#";
+	unsigned int i, x0 = c->w / 2 - 180, y0 = 230;
+	char digit[2] = "";
+	char stars[8] = "";
+
+	fill(c, 0, 0, c->w, c->h, 0x101010);
+	text(c, x0 - 60, 40, 6, 0x3ddc84, "PEER VM: ENTER PIN");
+	for (i = 0; i < 4 && i < (unsigned int)typed; i++)
+		stars[i] = '*';
+	fill(c, x0, 120, 360, 80, 0x303030);
+	text(c, x0 + 60, 135, 8, 0xffffff, stars);
+	for (i = 0; i < 12; i++) {
+		unsigned int x = x0 + (i % 3) * 125, y = y0 + (i / 3) * 125;
+
+		fill(c, x, y, 110, 110, 0x3ddc84);
+		digit[0] = keys[i] == '#' ? 'K' : keys[i];
+		text(c, x + 40, y + 34, 6, 0x101010, digit);
+	}
+}
+
+/* The application's DRM file: one dumb buffer on the only CRTC. */
+
+struct app_drm {
+	int fd;
+	uint32_t fb, crtc, conn;
+	struct drm_mode_modeinfo mode;
+	struct canvas c;
+};
+
+static int drm_setup(struct app_drm *d)
+{
+	struct drm_mode_card_res res = { 0 };
+	struct drm_mode_get_connector conn = { 0 };
+	struct drm_mode_create_dumb dumb = { 0 };
+	struct drm_mode_map_dumb map = { 0 };
+	struct drm_mode_fb_cmd fb = { 0 };
+	struct drm_mode_crtc crtc = { 0 };
+	uint32_t crtcs[4], conns[4];
+	struct drm_mode_modeinfo modes[16];
+
+	d->fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	if (d->fd < 0)
+		return -errno;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_GETRESOURCES, &res))
+		return -errno;
+	if (!res.count_crtcs || !res.count_connectors ||
+	    res.count_crtcs > 4 || res.count_connectors > 4)
+		return -ENODEV;
+	res.count_fbs = res.count_encoders = 0;
+	res.crtc_id_ptr = (uintptr_t)crtcs;
+	res.connector_id_ptr = (uintptr_t)conns;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_GETRESOURCES, &res))
+		return -errno;
+
+	conn.connector_id = conns[0];
+	if (ioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &conn))
+		return -errno;
+	if (!conn.count_modes || conn.count_modes > 16)
+		return -ENODEV;
+	conn.count_props = conn.count_encoders = 0;
+	conn.modes_ptr = (uintptr_t)modes;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &conn))
+		return -errno;
+	d->mode = modes[0];
+	d->conn = conns[0];
+	d->crtc = crtcs[0];
+
+	dumb.width = d->mode.hdisplay;
+	dumb.height = d->mode.vdisplay;
+	dumb.bpp = 32;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
+		return -errno;
+	map.handle = dumb.handle;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
+		return -errno;
+	d->c.px = mmap(NULL, dumb.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       d->fd, map.offset);
+	if (d->c.px == MAP_FAILED)
+		return -errno;
+	d->c.w = dumb.width;
+	d->c.h = dumb.height;
+	d->c.pitch = dumb.pitch;
+	d->c.bpp = 4;
+
+	fb.width = dumb.width;
+	fb.height = dumb.height;
+	fb.pitch = dumb.pitch;
+	fb.bpp = 32;
+	fb.depth = 24;
+	fb.handle = dumb.handle;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_ADDFB, &fb))
+		return -errno;
+	d->fb = fb.fb_id;
+
+	draw_local(&d->c);
+	crtc.crtc_id = d->crtc;
+	crtc.fb_id = d->fb;
+	crtc.set_connectors_ptr = (uintptr_t)&d->conn;
+	crtc.count_connectors = 1;
+	crtc.mode = d->mode;
+	crtc.mode_valid = 1;
+	if (ioctl(d->fd, DRM_IOCTL_MODE_SETCRTC, &crtc))
+		return -errno;
+	return 0;
+}
+
+/* Tell the DRM device the whole buffer changed: a commit. */
+static int drm_dirty(struct app_drm *d)
+{
+	struct drm_clip_rect clip = { 0, 0, d->c.w, d->c.h };
+	struct drm_mode_fb_dirty_cmd dirty = {
+		.fb_id = d->fb,
+		.num_clips = 1,
+		.clips_ptr = (uintptr_t)&clip,
+	};
+
+	return ioctl(d->fd, DRM_IOCTL_MODE_DIRTYFB, &dirty) ? -errno : 0;
+}
+
+/* The application's evdev file. */
+
+static int open_keyboard(void)
+{
+	char path[32], name[64];
+	int i, fd;
+
+	for (i = 0; i < 32; i++) {
+		snprintf(path, sizeof(path), "/dev/input/event%d", i);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (ioctl(fd, EVIOCGNAME(sizeof(name)), name) > 0 &&
+		    !strcmp(name, KBD_NAME))
+			return fd;
+		close(fd);
+	}
+	return -ENODEV;
+}
+
+/*
+ * Read key events for up to @ms milliseconds, or until @code was pressed
+ * and released.  Returns the number of key events seen, -errno if the
+ * file failed; *@done tells whether @code went down and up.
+ */
+static int read_keys(int fd, int code, int ms, bool *done)
+{
+	double end = now_us() + ms * 1000.0;
+	struct input_event ev[16];
+	bool down = false;
+	int n = 0;
+
+	*done = false;
+	while (!*done && now_us() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t len;
+		size_t i;
+
+		if (poll(&p, 1, (end - now_us()) / 1000 + 1) < 0)
+			return -errno;
+		len = read(fd, ev, sizeof(ev));
+		if (len < 0 && errno == EAGAIN)
+			continue;
+		if (len < 0)
+			return -errno;
+		for (i = 0; i < len / sizeof(ev[0]); i++) {
+			if (ev[i].type != EV_KEY)
+				continue;
+			n++;
+			if (ev[i].code == code && ev[i].value == 1)
+				down = true;
+			if (ev[i].code == code && ev[i].value == 0 && down)
+				*done = true;
+		}
+	}
+	return n;
+}
+
+static bool no_key_down(int fd)
+{
+	uint8_t keys[KEY_MAX / 8 + 1] = { 0 };
+	size_t i;
+
+	if (ioctl(fd, EVIOCGKEY(sizeof(keys)), keys) < 0)
+		return false;
+	for (i = 0; i < sizeof(keys); i++)
+		if (keys[i])
+			return false;
+	return true;
+}
+
+/* The peer stand-in: it drives the hardware it was given directly. */
+
+/* The framebuffer's range, as the backend granted it to the peer. */
+static int granted_fb(unsigned long *start, unsigned long *end)
+{
+	char line[256];
+	FILE *f = fopen(GRANTS, "r");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, PEER " " FB_DEV " [mem %lx-%lx", start, end) == 2)
+			ret = 0;
+	fclose(f);
+	return ret;
+}
+
+static int peer_main(int report, unsigned int width, unsigned int height)
+{
+	unsigned long start, end;
+	struct canvas c;
+	double deadline;
+	char pin[8] = "";
+	int fd, typed = 0;
+
+	if (granted_fb(&start, &end) || iopl(3))
+		return 1;
+	fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (fd < 0)
+		return 1;
+	c.px = mmap(NULL, end - start + 1, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, start);
+	if (c.px == MAP_FAILED)
+		return 1;
+	c.w = width;
+	c.h = height;
+	c.pitch = (end - start + 1) / height;
+	c.bpp = c.pitch / width;
+	draw_pinpad(&c, 0);
+	if (write(report, "drawn\n", 6) != 6)
+		return 1;
+
+	/* Poll the controller; bytes from the mouse are not ours. */
+	deadline = now_us() + 20e6;
+	while (now_us() < deadline) {
+		uint8_t status = inb(0x64), sc;
+
+		if (!(status & 0x01)) {
+			usleep(1000);
+			continue;
+		}
+		sc = inb(0x60);
+		if ((status & 0x20) || (sc & SC_RELEASE))
+			continue;
+		if (sc == SC_ENTER)
+			break;
+		if (sc >= 0x02 && sc <= 0x0b && typed < 4) {
+			pin[typed++] = sc == 0x0b ? '0' : '0' + sc - 1;
+			draw_pinpad(&c, typed);
+		}
+	}
+	dprintf(report, "pin %s\n", pin);
+	return 0;
+}
+
+/* The benchmark: transfers against unbind+bind of the same device. */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void stats(double *t, int n, double *median, double *p99)
+{
+	qsort(t, n, sizeof(*t), cmp_double);
+	*median = t[n / 2];
+	*p99 = t[(n * 99 + 99) / 100 - 1];
+}
+
+/* Wait until @path exists again, for a bound driver's device to show. */
+static bool wait_for(const char *path, int ms)
+{
+	double end = now_us() + ms * 1000.0;
+
+	while (access(path, F_OK)) {
+		if (now_us() > end)
+			return false;
+		usleep(200);
+	}
+	return true;
+}
+
+/* Is the keyboard's evdev node back after a bind? */
+static bool keyboard_back(int ms)
+{
+	double end = now_us() + ms * 1000.0;
+	int fd;
+
+	while ((fd = open_keyboard()) < 0) {
+		if (now_us() > end)
+			return false;
+		usleep(500);
+	}
+	close(fd);
+	return true;
+}
+
+struct bench_dev {
+	const char *label, *dev, *drv;
+	double rt_med, rt_p99, ub_med, ub_p99;
+	char files[64];
+};
+
+static void bench_transfers(struct bench_dev *b, int rounds)
+{
+	double *t = calloc(rounds, sizeof(*t));
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_us();
+
+		if (set_owner(b->dev, PEER) || set_owner(b->dev, "local"))
+			break;
+		t[i] = now_us() - t0;
+	}
+	check(i == rounds, "bench: %d round trips of %s", rounds, b->dev);
+	stats(t, i ? i : 1, &b->rt_med, &b->rt_p99);
+	free(t);
+}
+
+static void bench_rebind(struct bench_dev *b, int rounds, bool keyboard)
+{
+	double *t = calloc(rounds, sizeof(*t));
+	char unbind[96], bind[96];
+	int i;
+
+	snprintf(unbind, sizeof(unbind), "/sys/bus/platform/drivers/%s/unbind",
+		 b->drv);
+	snprintf(bind, sizeof(bind), "/sys/bus/platform/drivers/%s/bind",
+		 b->drv);
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_us();
+
+		if (write_file(unbind, b->dev) || write_file(bind, b->dev))
+			break;
+		/* Usable again: its stacked device is back. */
+		if (keyboard ? !keyboard_back(10000) :
+			       !wait_for("/dev/dri/card0", 10000))
+			break;
+		t[i] = now_us() - t0;
+	}
+	check(i == rounds, "bench: %d unbind+bind cycles of %s", rounds, b->dev);
+	stats(t, i ? i : 1, &b->ub_med, &b->ub_p99);
+	free(t);
+}
+
+static void file_state(char *buf, size_t len, int err)
+{
+	if (err)
+		snprintf(buf, len, "lost (%s)", strerror(-err));
+	else
+		snprintf(buf, len, "intact");
+}
+
+static int evdev_state(int fd)
+{
+	struct input_event ev;
+
+	return read(fd, &ev, sizeof(ev)) < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+static int drm_state(struct app_drm *d)
+{
+	struct drm_mode_card_res res = { 0 };
+
+	return ioctl(d->fd, DRM_IOCTL_MODE_GETRESOURCES, &res) ? -errno : 0;
+}
+
+static void bench(int rounds, int kbd, struct app_drm *d)
+{
+	struct bench_dev devs[] = {
+		{ .label = "keyboard (i8042)", .dev = KBD_DEV, .drv = KBD_DRV },
+		{ .label = "display (simpledrm)", .dev = FB_DEV, .drv = FB_DRV },
+	};
+	int rebinds = rounds < 20 ? rounds : 20;
+	char after[64];
+	int i;
+
+	say("step benchmark: %d release+reclaim round trips, then %d unbind+bind cycles, of each device",
+	    rounds, rebinds);
+	for (i = 0; i < 2; i++)
+		bench_transfers(&devs[i], rounds);
+	file_state(after, sizeof(after), evdev_state(kbd));
+	check(!evdev_state(kbd) && !drm_state(d),
+	      "bench: the application's files work after the round trips");
+
+	bench_rebind(&devs[0], rebinds, true);
+	file_state(devs[0].files, sizeof(devs[0].files), evdev_state(kbd));
+	bench_rebind(&devs[1], rebinds, false);
+	file_state(devs[1].files, sizeof(devs[1].files), drm_state(d));
+
+	say("bench %-20s %-26s %-26s %8s  %s", "device", "shdev release+reclaim",
+	    "unbind+bind", "ratio", "application's file after");
+	for (i = 0; i < 2; i++) {
+		struct bench_dev *b = &devs[i];
+		char rt[40], ub[40];
+
+		snprintf(rt, sizeof(rt), "%.0f us (p99 %.0f us)", b->rt_med,
+			 b->rt_p99);
+		snprintf(ub, sizeof(ub), "%.1f ms (p99 %.1f ms)",
+			 b->ub_med / 1000, b->ub_p99 / 1000);
+		say("bench %-20s %-26s %-26s %7.0fx  %s / %s", b->label, rt, ub,
+		    b->ub_med / b->rt_med, after, b->files);
+	}
+}
+
+static int scenario(int rounds)
+{
+	struct app_drm d = { 0 };
+	int kbd, peer[2], n, status, err[2];
+	char line[64] = "";
+	bool done;
+	pid_t pid;
+	FILE *f;
+
+	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
+	kbd = open_keyboard();
+	check(kbd >= 0, "the application opens the keyboard (%s)", KBD_NAME);
+	check(!drm_setup(&d), "the application draws on the DRM device");
+	if (kbd < 0 || d.fd <= 0)
+		return 1;
+	host("shot 1-local");
+	host("keys a");
+	n = read_keys(kbd, KEY_A, 3000, &done);
+	check(done, "a key typed reaches the application (%d key events)", n);
+
+	say("step 2: display and keyboard are released to peer %s", PEER);
+	err[0] = set_owner(FB_DEV, PEER);
+	err[1] = set_owner(KBD_DEV, PEER);
+	check(!err[0] && !err[1],
+	      "writing %s to both ownership attributes succeeds (%s, %s)",
+	      PEER, strerror(-err[0]), strerror(-err[1]));
+	check(owner_is(FB_DEV, PEER) && owner_is(KBD_DEV, PEER),
+	      "both ownership attributes read %s", PEER);
+	check(!drm_dirty(&d), "the application's DRM commits complete while away");
+
+	say("step 3: the peer stand-in draws a PIN pad and reads the keyboard through the i8042 ports");
+	if (pipe(peer))
+		return 1;
+	pid = fork();
+	if (!pid) {
+		close(peer[0]);
+		_exit(peer_main(peer[1], d.c.w, d.c.h));
+	}
+	close(peer[1]);
+	f = fdopen(peer[0], "r");
+	check(f && fgets(line, sizeof(line), f) && !strcmp(line, "drawn\n"),
+	      "the peer maps the framebuffer it was granted and draws");
+	host("shot 2-peer");
+	host("keys 1 2 3 4");
+	host("shot 3-peer-typed");
+	host("keys ret");
+	line[0] = '\0';
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	check(!strcmp(line, "pin 1234"), "the peer reads the PIN typed (%s)",
+	      line[0] ? line : "nothing");
+	waitpid(pid, &status, 0);
+	n = read_keys(kbd, KEY_1, 300, &done);
+	check(n == 0, "the application sees no key while away (%d events)", n);
+
+	say("step 4: display and keyboard are reclaimed");
+	err[1] = set_owner(KBD_DEV, "local");
+	err[0] = set_owner(FB_DEV, "local");
+	check(!err[0] && !err[1],
+	      "writing local to both ownership attributes succeeds (%s, %s)",
+	      strerror(-err[0]), strerror(-err[1]));
+	check(owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
+	      "both ownership attributes read local");
+	host("shot 4-reclaimed");
+	host("keys b");
+	n = read_keys(kbd, KEY_B, 3000, &done);
+	check(done, "a key typed reaches the application's same evdev file (%d key events)",
+	      n);
+	check(no_key_down(kbd), "no key is stuck down");
+	check(!drm_dirty(&d), "the application's same DRM file works");
+
+	if (rounds)
+		bench(rounds, kbd, &d);
+	say("done %d failed", failures);
+	return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "scenario"))
+		return scenario(argc > 2 ? atoi(argv[2]) : 0);
+	fprintf(stderr, "usage: %s scenario [ROUNDS]\n", argv[0]);
+	return 2;
+}
