@@ -8,7 +8,8 @@
 #   make test          every check and every KUnit suite; ends with the tally
 #   make check         checkpatch, sparse, W=1, kernel-doc, dt-schema
 #   make kunit         KUnit suites under UML (SUITE=name for one)
-#   make bench         benchmarks (figures, not pass/fail)
+#   make bench         benchmarks (figures, not pass/fail); DEMO_ROUNDS=N
+#                      round trips against unbind+bind in the demo VM
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -24,6 +25,7 @@ KTREE		:= $(BUILD)/linux
 GRAFT_FROM	:= $(TARBALL)
 endif
 SUITE		?=
+DEMO_ROUNDS	?= 100
 
 export BUILD KTREE SUITE
 
@@ -51,10 +53,12 @@ test: graft
 	@scripts/results reset
 	@scripts/check || true
 	@scripts/kunit || true
+	@DEMO_RESULTS=demo scripts/demo || true
 	@scripts/tally
 
 bench: graft
 	@scripts/bench
+	@DEMO_ROUNDS=$(DEMO_ROUNDS) scripts/demo
 
 demo: graft
 	@scripts/demo
