@@ -9,6 +9,7 @@
 #   make check         checkpatch, sparse, W=1, kernel-doc, dt-schema
 #   make kunit         KUnit suites under UML (SUITE=name for one)
 #   make bench         benchmarks (figures, not pass/fail)
+#   make patches       the project as a patch series, in build/patches/
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -25,9 +26,9 @@ GRAFT_FROM	:= $(TARBALL)
 endif
 SUITE		?=
 
-export BUILD KTREE SUITE
+export BUILD KTREE SUITE TARBALL
 
-.PHONY: all deps graft check kunit test bench demo clean
+.PHONY: all deps graft check kunit patches test bench demo clean
 
 all: test
 
@@ -46,6 +47,9 @@ kunit: graft
 	@scripts/results reset kunit
 	@scripts/kunit
 	@scripts/tally kunit
+
+patches: graft
+	@scripts/patches
 
 test: graft
 	@scripts/results reset
