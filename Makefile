@@ -10,6 +10,8 @@
 #   make kunit         KUnit suites under UML (SUITE=name for one)
 #   make bench         benchmarks (figures, not pass/fail)
 #   make patches       the project as a patch series, in build/patches/
+#   make patches-check check the series: checkpatch, git am, build
+#                      (PATCHES_EACH=1: build after each patch too)
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -25,10 +27,11 @@ KTREE		:= $(BUILD)/linux
 GRAFT_FROM	:= $(TARBALL)
 endif
 SUITE		?=
+PATCHES_EACH	?=
 
-export BUILD KTREE SUITE TARBALL
+export BUILD KTREE SUITE TARBALL PATCHES_EACH
 
-.PHONY: all deps graft check kunit patches test bench demo clean
+.PHONY: all deps graft check kunit patches patches-check test bench demo clean
 
 all: test
 
@@ -51,9 +54,15 @@ kunit: graft
 patches: graft
 	@scripts/patches
 
+patches-check: graft
+	@scripts/results reset patches
+	@scripts/patches-check
+	@scripts/tally patches
+
 test: graft
 	@scripts/results reset
 	@scripts/check || true
+	@scripts/patches-check || true
 	@scripts/kunit || true
 	@scripts/tally
 
