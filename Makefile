@@ -10,6 +10,9 @@
 #   make kunit         KUnit suites under UML (SUITE=name for one)
 #   make bench         benchmarks (figures, not pass/fail); DEMO_ROUNDS=N
 #                      round trips against unbind+bind in the demo VM
+#   make patches       the project as a patch series, in build/patches/
+#   make patches-check check the series: checkpatch, git am, build
+#                      (PATCHES_EACH=1: build after each patch too)
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -26,10 +29,11 @@ GRAFT_FROM	:= $(TARBALL)
 endif
 SUITE		?=
 DEMO_ROUNDS	?= 100
+PATCHES_EACH	?=
 
-export BUILD KTREE SUITE
+export BUILD KTREE SUITE TARBALL PATCHES_EACH
 
-.PHONY: all deps graft check kunit test bench demo clean
+.PHONY: all deps graft check kunit patches patches-check test bench demo clean
 
 all: test
 
@@ -49,9 +53,18 @@ kunit: graft
 	@scripts/kunit
 	@scripts/tally kunit
 
+patches: graft
+	@scripts/patches
+
+patches-check: graft
+	@scripts/results reset patches
+	@scripts/patches-check
+	@scripts/tally patches
+
 test: graft
 	@scripts/results reset
 	@scripts/check || true
+	@scripts/patches-check || true
 	@scripts/kunit || true
 	@DEMO_RESULTS=demo scripts/demo || true
 	@scripts/tally

@@ -408,4 +408,3 @@ void kt_test_exit(struct kunit *test)
 {
 	kt_set_faults(0, 0);
 }
-
