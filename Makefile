@@ -9,6 +9,8 @@
 #   make check         checkpatch, sparse, W=1, kernel-doc, dt-schema
 #   make kunit         KUnit suites under UML (SUITE=name for one)
 #   make bench         benchmarks (figures, not pass/fail)
+#   make coverage      the generic conversion on every platform driver of
+#                      the pristine tree (long; not part of make test)
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -27,7 +29,7 @@ SUITE		?=
 
 export BUILD KTREE SUITE
 
-.PHONY: all deps graft check kunit test bench demo clean
+.PHONY: all deps graft check kunit test bench coverage demo clean
 
 all: test
 
@@ -55,6 +57,9 @@ test: graft
 
 bench: graft
 	@scripts/bench
+
+coverage: deps
+	@scripts/coverage
 
 demo: graft
 	@scripts/demo
