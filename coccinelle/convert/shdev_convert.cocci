@@ -143,6 +143,7 @@ def cand(p0, p, fn, e, es, err):
     e = clean(e)
     s['cands'].append({'fn': fn, 'call': line(p0), 'if': line(p), 'err': err,
                        'key': '%s = %s(%s)' % (e, fn, clean(es)),
+                       'form': 'assign' if e else 'cond',
                        'ivar': e if re.match(r'^\w+$', e) else None})
 
 LOGS = re.compile(r'(?i)(^|_)(err|error|warn|warning|info|dbg|debug|notice|'
@@ -165,7 +166,7 @@ def tail(p, fn, es):
     if i + 1 < len(t) and t[i + 1] == '}':
         s['tails'].append({'fn': fn, 'call': ln, 'err': ('return',),
                            'key': 'return %s(%s)' % (fn, clean(es)),
-                           'ivar': None})
+                           'form': 'tail', 'ivar': None})
 
 # <linux/shdev.h> goes after the first of these the file includes (the
 # rules "inc" below, in the same order).
@@ -365,6 +366,9 @@ def plan_file(s, name):
     P['enables'] = [q['irq'] for q in P['noautoen']]
 
     # quiesce and resume.
+    # Also those requested after the registration, which devres frees first
+    # at unbind: a reclaim there enables a freed line (its next request
+    # sets it up again), which is better than a line left on while away.
     mine = [q for q in irqs if q['top'] and not q['shared'] and p and
             q['irq'].startswith(p + '->')]
     P['qirqs'] = sorted(set(q['irq'] for q in mine))
@@ -445,15 +449,25 @@ def planned(pos):
     P = plan(pos)
     return P if 'reject' not in P else None
 
-def is_anchor(pos, kind):
+def is_anchor(pos, kind, form):
     P = planned(pos)
-    return bool(P) and P['A']['kind'] == kind and P['A']['line'] == line(pos)
+    return bool(P) and P['A']['kind'] == kind and \
+        P['A']['form'] == form and P['A']['line'] == line(pos)
 
 def anchor_after(pos):
-    return is_anchor(pos, 'after')
+    return is_anchor(pos, 'after', 'assign')
+
+def anchor_after_cond(pos):
+    return is_anchor(pos, 'after', 'cond')
 
 def anchor_before(pos):
-    return is_anchor(pos, 'before')
+    return is_anchor(pos, 'before', 'assign')
+
+def anchor_before_cond(pos):
+    return is_anchor(pos, 'before', 'cond')
+
+def anchor_tail(pos):
+    return is_anchor(pos, 'before', 'tail')
 
 # The file being converted: set once its probe is found.
 cur = None
@@ -849,6 +863,31 @@ p << cand_goto_int.p;
 @@
 cand(p0, p, fn, ret, es, ('goto', ret, L))
 
+@cand_cond depends on probefn@
+identifier fn;
+identifier log : script:python() { is_log(log) };
+expression list es;
+expression R;
+position p0, p;
+@@
+
+(
+if@p (\(fn@p0(es)\|!fn@p0(es)\|fn@p0(es) < 0\)) return R;
+|
+if@p (\(fn@p0(es)\|!fn@p0(es)\|fn@p0(es) < 0\)) {
+	log(...);
+	return R;
+}
+)
+
+@script:python@
+fn << cand_cond.fn;
+es << cand_cond.es;
+p0 << cand_cond.p0;
+p << cand_cond.p;
+@@
+cand(p0, p, fn, '', es, ('return',))
+
 // The step probe ends with, return f(...): its failure is returned as is.
 @cand_tail depends on probefn@
 identifier fn;
@@ -1185,10 +1224,26 @@ E = fn@p(es);
 @sel_tail depends on c_ok@
 identifier fn;
 expression list es;
-position p : script:python() { anchor_before(p) };
+position p : script:python() { anchor_tail(p) };
 @@
 
 return fn@p(es);
+
+@sel_after_cond depends on c_ok@
+expression C;
+statement S;
+position p : script:python() { anchor_after_cond(p) };
+@@
+
+if@p (C) S
+
+@sel_before_cond depends on c_ok@
+expression C;
+statement S;
+position p : script:python() { anchor_before_cond(p) };
+@@
+
+if (C@p) S
 
 @sel_drm depends on c_drm@
 expression E;
@@ -1309,6 +1364,38 @@ statement ok.REG, ok.CHK;
 +REG
 +CHK
  return fn(es);
+ ...>
+ }
+
+@depends on sel_after_cond@
+identifier drv.prb;
+expression sel_after_cond.C;
+statement sel_after_cond.S;
+statement ok.REG, ok.CHK;
+@@
+
+ int prb(...)
+ {
+ <...
+ if (C) S
++REG
++CHK
+ ...>
+ }
+
+@depends on sel_before_cond@
+identifier drv.prb;
+expression sel_before_cond.C;
+statement sel_before_cond.S;
+statement ok.REG, ok.CHK;
+@@
+
+ int prb(...)
+ {
+ <...
++REG
++CHK
+ if (C) S
  ...>
  }
 
