@@ -1028,7 +1028,12 @@ base = P.get('base', 'shdev')
 coccinelle.OPS = cocci.make_ident(base + '_shdev_ops')
 coccinelle.Q = cocci.make_ident(base + '_shdev_quiesce')
 coccinelle.R = cocci.make_ident(base + '_shdev_resume')
-coccinelle.PV = cocci.make_ident(P.get('p') or 'priv')
+# The private structure, in the functions the conversion adds, by the name
+# probe gives it unless that is a name those functions use.
+pv = P.get('p') or 'priv'
+if pv in ('sd', 'data', 'irq', 'ret', 'idx', 'pm'):
+    pv = 'priv'
+coccinelle.PV = cocci.make_ident(pv)
 coccinelle.SI = cocci.make_ident(P.get('I') or 'shdev')
 coccinelle.SDE = cocci.make_expr(P.get('sd', 'shdev'))
 coccinelle.REG = cocci.make_stmt(P.get('reg', ';'))
@@ -1049,6 +1054,7 @@ coccinelle.ACHK = cocci.make_stmt(drm[2])
 for k in range(LIMIT):
     qi, wk, en, gh = [(P.get(key) or [])[k:k + 1] for key in
                       ('qirqs', 'works', 'enables', 'gated')]
+    qi = [pv + q[len(P['p']):] for q in qi]
     setattr(coccinelle, 'QI%d' % k, cocci.make_expr((qi or ['0'])[0]))
     setattr(coccinelle, 'WK%d' % k, cocci.make_ident((wk or ['shdev'])[0]))
     setattr(coccinelle, 'EN%d' % k, cocci.make_expr((en or ['0'])[0]))
