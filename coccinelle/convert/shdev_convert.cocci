@@ -182,6 +182,8 @@ BLOCKERS = [
      'timers'),
     (r'\b(dma_request_chan|dma_request_slave_channel|'
      r'devm_dma_request_chan|dmaengine_submit)\b', 'DMA'),
+    (r'\b(dma_async_device_register|dmaenginem_async_device_register)\b',
+     'a DMA controller'),
     (r'\b(kthread_run|kthread_create|tasklet_init|tasklet_setup)\b',
      'threads or tasklets'),
     (r'\b(input_setup_polling)\b', 'polled input'),
