@@ -62,7 +62,7 @@ def st(pos):
             'allocs': [], 'assign': {}, 'structs': set(), 'drm': None,
             'consumers': [], 'helpers': {},
             'irqs': [], 'legacy_pm': None, 'pm_ops': [], 'plan': None,
-            'works': {}, 'cands': [], 'tails': [], 'inputs': [],
+            'works': {}, 'cands': [], 'tails': [], 'inputs': [], 'ints': set(),
             'parents': set(),
             'text': None,
         }
@@ -258,6 +258,10 @@ def plan_file(s, name):
         (c['key'], c['call']) for c in s['cands'] + s['tails']))
     for c in s['cands']:
         if not top_level(s, name, c['call']) or keys[c['key']] > 1:
+            continue
+        # The error variable of a goto must be an int of probe, not a
+        # message.
+        if c['err'][0] == 'goto' and c['err'][1] not in s['ints']:
             continue
         if c['fn'].startswith('devm_') and start <= c['call'] and \
                 c['if'] < first:
@@ -659,6 +663,26 @@ p << decls.p;
 s = st(p)
 if in_probe(s, line(p)):
     s['decls'][v] = I
+
+@ints depends on probefn@
+identifier v;
+position p;
+expression E;
+@@
+
+(
+int v@p;
+|
+int v@p = E;
+)
+
+@script:python@
+v << ints.v;
+p << ints.p;
+@@
+s = st(p)
+if in_probe(s, line(p)):
+    s['ints'].add(v)
 
 @drvdata depends on probefn@
 identifier probefn.pdev, v;
