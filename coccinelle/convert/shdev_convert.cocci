@@ -61,7 +61,7 @@ def st(pos):
             'pdev': None, 'fns': {}, 'drvdata': [], 'decls': {},
             'allocs': [], 'assign': {}, 'structs': set(), 'drm': None,
             'consumers': [], 'helpers': {},
-            'irqs': [], 'legacy_pm': None, 'pm_ops': [], 'plan': None,
+            'irqs': [], 'legacy_pm': None, 'drv_line': 0, 'plan': None,
             'works': {}, 'cands': [], 'tails': [], 'inputs': [], 'ints': set(),
             'parents': set(),
             'text': None,
@@ -108,18 +108,46 @@ def clean(e):
     """Coccinelle prints expressions with spaces around ->; C does not."""
     return re.sub(r'\s*->\s*', '->', str(e)).strip()
 
+def block(t, ln):
+    """The lines of the definition starting at line ln, up to its "};"."""
+    out = []
+    for x in t[ln - 1:]:
+        out.append(x)
+        if x.startswith('};'):
+            break
+    return '\n'.join(out)
+
 def find_pm(s, name):
-    """System sleep callbacks (suspend, resume) from the dev_pm_ops macros
-    (the structure form is found by a rule), 'dynamic' if they are to be
-    called through the driver's dev_pm_ops, or None and why not."""
-    src = '\n'.join(text(s, name))
-    pairs = set(s['pm_ops'])
-    for m in re.finditer(r'\b(?:DEFINE_)?SIMPLE_DEV_PM_OPS\s*\(\s*\w+\s*,'
-                         r'\s*(\w+)\s*,\s*(\w+)\s*\)', src):
+    """The system sleep callbacks of the dev_pm_ops the platform_driver
+    names: (suspend, resume), 'dynamic' if they are to be called through
+    the driver's dev_pm_ops, or None and why not."""
+    t = text(s, name)
+    src = '\n'.join(t)
+    drv = block(t, s['drv_line'])
+    m = re.search(r'\.pm\s*=\s*(?:pm_(?:sleep_)?ptr\s*\()?\s*&?\s*(\w+)', drv)
+    if not m:
+        return None, 'no system sleep callbacks'
+    ops = m.group(1)
+    m = re.search(r'^#\s*define\s+%s\b.*?&\s*(\w+)' % ops, src, re.M)
+    if m:
+        ops = m.group(1)
+    pairs = set()
+    for m in re.finditer(r'\b(?:DEFINE_)?SIMPLE_DEV_PM_OPS\s*\(\s*%s\s*,'
+                         r'\s*(\w+)\s*,\s*(\w+)\s*\)' % ops, src):
         pairs.add((m.group(1), m.group(2)))
-    for m in re.finditer(r'\b(?:SET_)?SYSTEM_SLEEP_PM_OPS\s*\(\s*(\w+)\s*,'
-                         r'\s*(\w+)\s*\)', src):
-        pairs.add((m.group(1), m.group(2)))
+    for m in re.finditer(r'\b(?:DEFINE_RUNTIME_DEV_PM_OPS|'
+                         r'DEFINE_NOIRQ_DEV_PM_OPS)\s*\(\s*%s\s*,' % ops, src):
+        return None, 'system sleep is runtime PM forced'
+    for m in re.finditer(r'struct dev_pm_ops\s+(?:__\w+\s+)*%s\s*=\s*\{'
+                         % ops, src):
+        body = block(t, src[:m.start()].count('\n') + 1)
+        for m2 in re.finditer(r'\b(?:SET_)?SYSTEM_SLEEP_PM_OPS\s*\(\s*(\w+)'
+                              r'\s*,\s*(\w+)\s*\)', body):
+            pairs.add((m2.group(1), m2.group(2)))
+        m2 = re.search(r'\.suspend\s*=\s*(\w+)', body)
+        m3 = re.search(r'\.resume\s*=\s*(\w+)', body)
+        if m2 and m3:
+            pairs.add((m2.group(1), m3.group(1)))
     if not pairs:
         return None, 'no system sleep callbacks'
     if [1 for sus, res in pairs if 'force' in sus or 'force' in res]:
@@ -129,10 +157,12 @@ def find_pm(s, name):
     if len(pairs) == 1:
         sus, res = list(pairs)[0]
         if not [fn for fn in (sus, res) if fn not in s['fns'] or
-                under_if(s, name, s['fns'][fn])]:
+                under_if(s, name, s['fns'][fn]) or
+                s['fns'][fn] > s['drv_line']]:
             return (sus, res), None
-    # Conditionally built, elsewhere or several: called through the
-    # dev_pm_ops of the driver, which has them exactly when built.
+    # Conditionally built, defined elsewhere or after the platform_driver,
+    # or several: called through the dev_pm_ops of the driver, which has
+    # them exactly when built.
     return 'dynamic', None
 
 def cand(p0, p, fn, e, es, err):
@@ -568,7 +598,9 @@ d << drv.d;
 prb << drv.prb;
 p << drv.p;
 @@
-st(p)['drivers'].append((d, prb))
+s = st(p)
+s['drivers'].append((d, prb))
+s['drv_line'] = line(p)
 
 @legacy depends on drv@
 identifier drv.d, sus, res;
@@ -583,20 +615,6 @@ res << legacy.res;
 p << legacy.p;
 @@
 st(p)['legacy_pm'] = (sus, res)
-
-@pmops depends on drv@
-identifier ops, sus, res;
-position p;
-@@
-
-struct dev_pm_ops ops@p = { ..., .suspend = sus, .resume = res, ... };
-
-@script:python@
-sus << pmops.sus;
-res << pmops.res;
-p << pmops.p;
-@@
-st(p)['pm_ops'].append((sus, res))
 
 @fns depends on drv@
 identifier fn;
