@@ -13,6 +13,8 @@
 #   make patches       the project as a patch series, in build/patches/
 #   make patches-check check the series: checkpatch, git am, build
 #                      (PATCHES_EACH=1: build after each patch too)
+#   make coverage      the generic conversion on every platform driver of
+#                      the pristine tree (long; not part of make test)
 #   make deps          install what is missing (apt-get)
 #   make graft         (re)create the kernel tree with the project in it
 #
@@ -33,7 +35,7 @@ PATCHES_EACH	?=
 
 export BUILD KTREE SUITE TARBALL PATCHES_EACH
 
-.PHONY: all deps graft check kunit patches patches-check test bench demo clean
+.PHONY: all deps graft check kunit patches patches-check test bench coverage demo clean
 
 all: test
 
@@ -72,6 +74,9 @@ test: graft
 bench: graft
 	@scripts/bench
 	@DEMO_ROUNDS=$(DEMO_ROUNDS) scripts/demo
+
+coverage: deps
+	@scripts/coverage
 
 demo: graft
 	@scripts/demo
