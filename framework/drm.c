@@ -12,7 +12,11 @@
  * while the device is not local: the freeze waits out a panic drawing
  * under drm_panic_lock(), and the driver's get_scanout_buffer() refuses
  * when shdev_is_local() is false.  The thaw commits the current state
- * again, with full damage, so that the screen shows Linux's content.
+ * again, with full damage, so that the screen shows Linux's content.  That
+ * commit is nonblocking: the repaint of a whole framebuffer is the slowest
+ * part of a reclaim, and neither the transfer nor the device lock needs to
+ * be held for it.  A commit from userspace after the reclaim waits for it,
+ * as for any nonblocking commit before it.
  */
 
 #include <drm/drm_atomic.h>
@@ -87,7 +91,11 @@ static int shdev_drm_freeze(struct shdev_consumer *c)
 	return 0;
 }
 
-/* Show Linux's current content again: commit the state with full damage. */
+/*
+ * Show Linux's current content again: commit the state with full damage,
+ * without waiting for the repaint, unless a commit of userspace's is still
+ * in flight, which a nonblocking commit may not overtake.
+ */
 static void shdev_drm_thaw(struct shdev_consumer *c)
 {
 	struct shdev_drm *sdrm = container_of(c, struct shdev_drm, consumer);
@@ -103,7 +111,9 @@ static void shdev_drm_thaw(struct shdev_consumer *c)
 		goto unlock;
 	}
 	/* Duplicated plane states carry no damage clips: a full update. */
-	ret = drm_atomic_commit(state);
+	ret = drm_atomic_nonblocking_commit(state);
+	if (ret == -EBUSY)
+		ret = drm_atomic_commit(state);
 	drm_atomic_state_put(state);
 unlock:
 	DRM_MODESET_LOCK_ALL_END(drm, ctx, ret);

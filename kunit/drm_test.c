@@ -19,6 +19,7 @@
 #include <drm/drm_plane.h>
 #include <drm/drm_vblank.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 
 #include "fake.h"
 
@@ -36,6 +37,8 @@ struct kd_dev {
 	/* What the last plane update was asked to draw. */
 	struct drm_framebuffer *drawn_fb;
 	unsigned int drawn_clips;
+	/* When set, plane updates wait for it, as a slow repaint would. */
+	struct completion *slow;
 };
 
 static struct kd_dev *to_kd(struct drm_device *drm)
@@ -57,6 +60,8 @@ static void kd_plane_update(struct drm_plane *plane,
 								     plane);
 	struct kd_dev *kd = to_kd(plane->dev);
 
+	if (kd->slow)
+		wait_for_completion_timeout(kd->slow, 10 * HZ);
 	kd->plane_updates++;
 	kd->drawn_fb = new->fb;
 	kd->drawn_clips = drm_plane_get_damage_clips_count(new);
@@ -159,10 +164,15 @@ static int kd_commit(struct kd_dev *kd, struct drm_framebuffer *fb,
 	}
 	state->acquire_ctx = &ctx;
 
+retry:
 	crtc_state = drm_atomic_get_crtc_state(state, kd->crtc);
+	if (IS_ERR(crtc_state)) {
+		ret = PTR_ERR(crtc_state);
+		goto put;
+	}
 	plane_state = drm_atomic_get_plane_state(state, kd->plane);
-	if (IS_ERR(crtc_state) || IS_ERR(plane_state)) {
-		ret = -EINVAL;
+	if (IS_ERR(plane_state)) {
+		ret = PTR_ERR(plane_state);
 		goto put;
 	}
 	ret = drm_atomic_set_mode_for_crtc(crtc_state, fb ? &kd_mode : NULL);
@@ -190,12 +200,22 @@ static int kd_commit(struct kd_dev *kd, struct drm_framebuffer *fb,
 	}
 
 	ret = drm_atomic_commit(state);
+	if (ret == -EDEADLK) {
+		kfree(crtc_state->event);
+		crtc_state->event = NULL;
+	}
 	if (!ret && fb) {
 		commit = drm_crtc_commit_get(crtc_state->commit);
 		*flipped = completion_done(&commit->flip_done);
 		drm_crtc_commit_put(commit);
 	}
 put:
+	/* Lock debugging makes ww mutexes report contention at random. */
+	if (ret == -EDEADLK) {
+		drm_atomic_state_clear(state);
+		drm_modeset_backoff(&ctx);
+		goto retry;
+	}
 	drm_atomic_state_put(state);
 fini:
 	drm_modeset_drop_locks(&ctx);
@@ -204,11 +224,33 @@ fini:
 }
 
 /* Turn everything off and drop the framebuffers, before the device goes. */
+/* Wait for the latest commit on the CRTC to be done; false on timeout. */
+static bool kd_wait_commits(struct kd_dev *kd)
+{
+	struct drm_crtc_commit *commit;
+	bool done = true;
+
+	spin_lock(&kd->crtc->commit_lock);
+	commit = list_first_entry_or_null(&kd->crtc->commit_list,
+					  struct drm_crtc_commit, commit_entry);
+	if (commit)
+		drm_crtc_commit_get(commit);
+	spin_unlock(&kd->crtc->commit_lock);
+	if (commit) {
+		done = wait_for_completion_timeout(&commit->cleanup_done,
+						   10 * HZ);
+		drm_crtc_commit_put(commit);
+	}
+	return done;
+}
+
 static void kd_teardown(void *data)
 {
 	struct kd_dev *kd = data;
 	int i;
 
+	/* A repaint the thaw queued may still run. */
+	kd_wait_commits(kd);
 	kd_commit(kd, NULL, NULL);
 	for (i = 0; i < ARRAY_SIZE(kd->fb); i++)
 		drm_framebuffer_put(&kd->fb[i]);
@@ -286,6 +328,7 @@ static void shdev_drm_test_commit_while_away(struct kunit *test)
 
 	/* The thaw shows the latest state, in full. */
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_ASSERT_TRUE(test, kd_wait_commits(kd));
 	KUNIT_EXPECT_EQ(test, kd->plane_updates, 2);
 	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[1]);
 	KUNIT_EXPECT_EQ(test, kd->drawn_clips, 0);
@@ -298,6 +341,34 @@ static void shdev_drm_test_commit_while_away(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, flipped);
 	KUNIT_EXPECT_EQ(test, kd->plane_updates, 3);
 	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[0]);
+}
+
+/*
+ * The reclaim does not wait for the repaint, which for a whole framebuffer
+ * is slow; the device is Linux's again meanwhile, and the repaint comes.
+ */
+static void shdev_drm_test_repaint_after_reclaim(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+	DECLARE_COMPLETION_ONSTACK(slow);
+	bool flipped = false;
+
+	KUNIT_ASSERT_EQ(test, kd_commit(kd, &kd->fb[0], &flipped), 0);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, kd_commit(kd, &kd->fb[1], &flipped), 0);
+	KUNIT_ASSERT_EQ(test, kd->plane_updates, 1);
+
+	kd->slow = &slow;
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_TRUE(test, shdev_is_local(kt->sd));
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 1);
+	complete_all(&slow);
+	KUNIT_ASSERT_TRUE(test, kd_wait_commits(kd));
+	kd->slow = NULL;
+	KUNIT_EXPECT_EQ(test, kd->plane_updates, 2);
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[1]);
+	KUNIT_EXPECT_EQ(test, kd->drawn_clips, 0);
 }
 
 static void shdev_drm_test_panic_refused(struct kunit *test)
@@ -325,6 +396,7 @@ static void shdev_drm_test_attach_other_device(struct kunit *test)
 
 static struct kunit_case shdev_drm_cases[] = {
 	KUNIT_CASE(shdev_drm_test_commit_while_away),
+	KUNIT_CASE(shdev_drm_test_repaint_after_reclaim),
 	KUNIT_CASE(shdev_drm_test_panic_refused),
 	KUNIT_CASE(shdev_drm_test_attach_other_device),
 	{}
