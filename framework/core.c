@@ -463,7 +463,13 @@ static int shdev_power_put(struct shdev_unit *u, struct shdev *sd)
 static int shdev_gate_close(struct shdev_unit *u, struct shdev *sd)
 {
 	WRITE_ONCE(sd->away, true);
-	synchronize_srcu(&sd->srcu);
+	/*
+	 * Someone is waiting for the device to move.  An expedited SRCU
+	 * grace period disturbs no other CPU: it only skips the delays that
+	 * batch grace periods, which this device's srcu_struct, with one
+	 * transfer at a time, has nothing to batch with.
+	 */
+	synchronize_srcu_expedited(&sd->srcu);
 	return 0;
 }
 
