@@ -1812,7 +1812,7 @@ expression ok.SUS;
 +	ret = SUS;
 +	if (ret)
 +		return ret;
- 	return 0;
+	return 0;
  }
 
 @depends on c_pm_irq@
@@ -1828,7 +1828,7 @@ expression ok.RES;
 +	ret = RES;
 +	if (ret)
 +		return ret;
- 	return 0;
+	return 0;
  }
 
 @depends on c_dyn_only@
@@ -1874,7 +1874,7 @@ identifier ok.Q, ok.PV, ok.SI;
 +	ret = pm->suspend(shdev_dev(sd));
 +	if (ret)
 +		return ret;
- 	return 0;
+	return 0;
  }
 
 @depends on c_dyn_irq@
@@ -1890,7 +1890,7 @@ identifier ok.R, ok.PV, ok.SI;
 +	ret = pm->resume(shdev_dev(sd));
 +	if (ret)
 +		return ret;
- 	return 0;
+	return 0;
  }
 
 @depends on c_irq@
@@ -1901,7 +1901,7 @@ identifier ok.Q, ok.PV, ok.SI;
  {
 +	struct SI *PV = shdev_get_drvdata(sd);
 +
- 	return 0;
+	return 0;
  }
 
 @depends on c_irq@
@@ -1912,7 +1912,7 @@ identifier ok.R, ok.PV, ok.SI;
  {
 +	struct SI *PV = shdev_get_drvdata(sd);
 +
- 	return 0;
+	return 0;
  }
 
 @depends on c_skel@
@@ -1937,7 +1937,7 @@ identifier ok.R;
  int R(...)
  {
 +	/* shdev: TODO take the hardware back; the peer may have changed it. */
- 	return 0;
+	return 0;
  }
 
 // Interrupts off in quiesce and on again in resume; works cancelled.
@@ -1950,7 +1950,7 @@ expression ok.QI0;
  {
  ... when exists
 +	disable_irq(QI0);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq0@
@@ -1962,7 +1962,7 @@ expression ok.QI0;
  {
  ... when exists
 +	enable_irq(QI0);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq1@
@@ -1974,7 +1974,7 @@ expression ok.QI1;
  {
  ... when exists
 +	disable_irq(QI1);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq1@
@@ -1986,7 +1986,7 @@ expression ok.QI1;
  {
  ... when exists
 +	enable_irq(QI1);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq2@
@@ -1998,7 +1998,7 @@ expression ok.QI2;
  {
  ... when exists
 +	disable_irq(QI2);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq2@
@@ -2010,7 +2010,7 @@ expression ok.QI2;
  {
  ... when exists
 +	enable_irq(QI2);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq3@
@@ -2022,7 +2022,7 @@ expression ok.QI3;
  {
  ... when exists
 +	disable_irq(QI3);
- 	return 0;
+	return 0;
  }
 
 @depends on c_qirq3@
@@ -2034,7 +2034,7 @@ expression ok.QI3;
  {
  ... when exists
 +	enable_irq(QI3);
- 	return 0;
+	return 0;
  }
 
 @depends on c_work0@
@@ -2045,7 +2045,7 @@ identifier ok.Q, ok.PV, ok.WK0;
  {
  ... when exists
 +	cancel_work_sync(&PV->WK0);
- 	return 0;
+	return 0;
  }
 
 @depends on c_work1@
@@ -2056,7 +2056,7 @@ identifier ok.Q, ok.PV, ok.WK1;
  {
  ... when exists
 +	cancel_work_sync(&PV->WK1);
- 	return 0;
+	return 0;
  }
 
 @depends on c_work2@
@@ -2067,7 +2067,7 @@ identifier ok.Q, ok.PV, ok.WK2;
  {
  ... when exists
 +	cancel_work_sync(&PV->WK2);
- 	return 0;
+	return 0;
  }
 
 @depends on c_work3@
@@ -2078,7 +2078,7 @@ identifier ok.Q, ok.PV, ok.WK3;
  {
  ... when exists
 +	cancel_work_sync(&PV->WK3);
- 	return 0;
+	return 0;
  }
 
 // ---------------------------------------------------------------------
@@ -2220,9 +2220,9 @@ type T;
 @@
 
  struct SI {
- 	...
+	...
 +	struct shdev *shdev;
- 	T x[];
+	T x[];
  };
 
 @depends on c_field && !fam@
@@ -2230,7 +2230,7 @@ identifier ok.SI;
 @@
 
  struct SI {
- 	...
+	...
 +	struct shdev *shdev;
  };
 
@@ -2241,7 +2241,7 @@ identifier drv.prb;
  int prb(...)
  {
 +	struct shdev *shdev;
- 	...
+	...
  }
 
 // ---------------------------------------------------------------------
