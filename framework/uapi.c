@@ -105,7 +105,7 @@ struct uapi_agent {
 	struct list_head sent;
 	unsigned long timeout;
 	bool dead;
-	struct mutex peers_lock;
+	struct mutex peers_lock;	/* serializes @peers */
 	struct list_head peers;
 };
 

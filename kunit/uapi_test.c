@@ -62,9 +62,11 @@ static struct ku_xfer *ku_start(struct kunit *test, struct shdev *sd,
 
 static int ku_finish(struct kunit *test, struct ku_xfer *x)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, wait_for_completion_timeout(&x->done,
-					msecs_to_jiffies(KU_WAIT_MS)),
-			      "the transfer did not end");
+	unsigned long left;
+
+	left = wait_for_completion_timeout(&x->done,
+					   msecs_to_jiffies(KU_WAIT_MS));
+	KUNIT_ASSERT_TRUE_MSG(test, left, "the transfer did not end");
 	return x->ret;
 }
 
@@ -144,6 +146,11 @@ static void ku_test_one_agent(struct kunit *test)
 	ka_close(second);
 }
 
+static long ku_add_raw(struct file *file, struct shdev_agent_peer *p)
+{
+	return shdev_uapi_kernel_ioctl(file, SHDEV_AGENT_IOC_ADD_PEER, p);
+}
+
 /* Peers are declared valid or not at all; they go with the agent. */
 static void ku_test_peers(struct kunit *test)
 {
@@ -152,16 +159,13 @@ static void ku_test_peers(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
 	p.reserved = 1;
-	KUNIT_EXPECT_EQ(test, shdev_uapi_kernel_ioctl(file,
-			SHDEV_AGENT_IOC_ADD_PEER, &p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ku_add_raw(file, &p), -EINVAL);
 	p.reserved = 0;
 	p.flags = 2;
-	KUNIT_EXPECT_EQ(test, shdev_uapi_kernel_ioctl(file,
-			SHDEV_AGENT_IOC_ADD_PEER, &p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ku_add_raw(file, &p), -EINVAL);
 	p.flags = 0;
 	memset(p.name, 'a', sizeof(p.name));
-	KUNIT_EXPECT_EQ(test, shdev_uapi_kernel_ioctl(file,
-			SHDEV_AGENT_IOC_ADD_PEER, &p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ku_add_raw(file, &p), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ka_add_peer(file, "Not A Name", 1, false),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, ka_set_timeout(file, 0), -EINVAL);
