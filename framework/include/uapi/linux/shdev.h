@@ -110,7 +110,7 @@ struct shdev_agent_answer {
 /* Declare a peer (struct shdev_agent_peer). */
 #define SHDEV_AGENT_IOC_ADD_PEER \
 	_IOW(SHDEV_AGENT_IOC_MAGIC, 0x00, struct shdev_agent_peer)
-/* Set how long a request waits for its answer, in milliseconds (>0). */
+/* How long a request waits for its answer: 1 to 600000 milliseconds. */
 #define SHDEV_AGENT_IOC_SET_TIMEOUT \
 	_IOW(SHDEV_AGENT_IOC_MAGIC, 0x01, __u32)
 
