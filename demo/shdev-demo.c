@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -762,6 +763,11 @@ static void agent_step(struct app_drm *d)
 	err = set_owner(FB_DEV, AGENT_PEER);
 	check(err == -EINVAL && !drm_dirty(d),
 	      "its peer is gone with it and the application's same DRM file works");
+	/*
+	 * Nothing waits for the host after this step: let the console send
+	 * what it holds before the scenario ends and the VM reboots.
+	 */
+	tcdrain(STDOUT_FILENO);
 }
 
 static int scenario(int rounds)

@@ -359,7 +359,8 @@ static bool ku_wait_poll(struct file *file)
 /*
  * The agent going away is its peers' death: a request in flight fails,
  * the devices come back to Linux, lost ones too (a reclaim without an
- * agent succeeds), sanitized and resumed, and the peers are gone.  A new agent may declare them again.
+ * agent succeeds), sanitized and resumed, and the peers are gone.  A new
+ * agent may declare them again.
  */
 static void ku_test_agent_death(struct kunit *test)
 {
