@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -48,6 +50,10 @@
 #define KBD_DRV		"i8042"
 #define KBD_NAME	"AT Translated Set 2 keyboard"
 #define GRANTS		"/sys/kernel/debug/shdev/sim/grants"
+/* The uapi backend's peer, which the agent of tools/shdev/ declares. */
+#define AGENT		"/shdev-agent"
+#define AGENT_PEER	"vm3"
+#define AGENT_PEER_ID	"45"
 
 /* Set-1 scancodes, as the i8042 translates them, of what the host types. */
 #define SC_ENTER	0x1c
@@ -682,6 +688,119 @@ static void bench(int rounds, int kbd, struct app_drm *d)
 	    devs[1].label, devs[1].back_med / 1000, devs[1].back_p99 / 1000);
 }
 
+/*
+ * The uapi backend: a userspace agent (tools/shdev/shdev-agent.c, standing
+ * for a VMM) declares peer AGENT_PEER, answers the release request of the
+ * display, and dies; its death brings the display back.
+ */
+
+struct agent {
+	pid_t pid;
+	int out;		/* its standard output */
+	char buf[4096];
+	size_t len;
+};
+
+static int agent_start(struct agent *a)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -errno;
+	a->len = 0;
+	a->buf[0] = '\0';
+	a->pid = fork();
+	if (a->pid < 0)
+		return -errno;
+	if (!a->pid) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execl(AGENT, AGENT, "-p", AGENT_PEER ":" AGENT_PEER_ID, NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	a->out = p[0];
+	return 0;
+}
+
+/* Wait until the agent has printed @want; the line is in @line. */
+static bool agent_said(struct agent *a, const char *want, char *line,
+		       size_t len, int ms)
+{
+	double end = now_us() + ms * 1e3;
+
+	for (;;) {
+		struct pollfd p = { .fd = a->out, .events = POLLIN };
+		char *at = strstr(a->buf, want), *start, *stop;
+		ssize_t n;
+
+		if (at) {
+			for (start = at; start > a->buf && start[-1] != '\n'; start--)
+				;
+			stop = strchr(at, '\n');
+			snprintf(line, len, "%.*s",
+				 (int)(stop ? stop - start : (ptrdiff_t)strlen(start)),
+				 start);
+			/* Forget what was read up to there. */
+			n = stop ? stop + 1 - a->buf : (ptrdiff_t)a->len;
+			memmove(a->buf, a->buf + n, a->len - n + 1);
+			a->len -= n;
+			return true;
+		}
+		if (now_us() >= end || a->len >= sizeof(a->buf) - 1)
+			return false;
+		if (poll(&p, 1, (end - now_us()) / 1000 + 1) <= 0)
+			continue;
+		n = read(a->out, a->buf + a->len, sizeof(a->buf) - 1 - a->len);
+		if (n <= 0)
+			return false;
+		a->len += n;
+		a->buf[a->len] = '\0';
+	}
+}
+
+static void agent_step(struct app_drm *d)
+{
+	char line[256] = "";
+	struct agent a;
+	bool ok;
+	int err;
+
+	say("step 5: a userspace agent, standing for a VMM, takes the display for its peer %s and dies",
+	    AGENT_PEER);
+	ok = !agent_start(&a) &&
+		agent_said(&a, "peer " AGENT_PEER, line, sizeof(line), 3000);
+	check(ok, "the agent opens /dev/shdev-agent and declares peer %s",
+	      AGENT_PEER);
+	if (!ok)
+		return;
+
+	err = set_owner(FB_DEV, AGENT_PEER);
+	ok = agent_said(&a, "release " FB_DEV, line, sizeof(line), 3000);
+	if (ok)
+		say("log %s", line);
+	check(ok && strstr(line, "mem 0x"),
+	      "the agent reads the display's release request, with its MMIO range");
+	ok = agent_said(&a, "answered", line, sizeof(line), 3000);
+	check(ok && !err && owner_is(FB_DEV, AGENT_PEER),
+	      "the agent's answer gives the display to %s (%s)", AGENT_PEER,
+	      strerror(-err));
+
+	kill(a.pid, SIGKILL);
+	waitpid(a.pid, NULL, 0);
+	close(a.out);
+	check(owner_is(FB_DEV, "local"),
+	      "killing the agent brings the display back local");
+	err = set_owner(FB_DEV, AGENT_PEER);
+	check(err == -EINVAL && !drm_dirty(d),
+	      "its peer is gone with it and the application's same DRM file works");
+	/*
+	 * Nothing waits for the host after this step: let the console send
+	 * what it holds before the scenario ends and the VM reboots.
+	 */
+	tcdrain(STDOUT_FILENO);
+}
+
 static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
@@ -756,6 +875,7 @@ static int scenario(int rounds)
 	check(no_key_down(kbd), "no key is stuck down");
 	check(!drm_dirty(&d), "the application's same DRM file works");
 
+	agent_step(&d);
 	if (rounds)
 		bench(rounds, kbd, &d);
 	say("done %d failed", failures);

@@ -27,6 +27,9 @@
 #if IS_ENABLED(CONFIG_SHDEV_QCOM_SCM)
 #include "fake_scm.h"
 #endif
+#if IS_ENABLED(CONFIG_SHDEV_UAPI)
+#include "fake_agent.h"
+#endif
 
 /* Each backend registers these two peers, with these ids, for a test. */
 #define KC_A		"kc-a"
@@ -163,6 +166,28 @@ static u64 kc_scm_calls(void)
 }
 #endif
 
+/*
+ * The userspace agent backend, answered by the in-kernel agent of
+ * fake_agent.c, which declares the peers and moves the resources one by
+ * one.  Its requests time out quickly here.
+ */
+
+#if IS_ENABLED(CONFIG_SHDEV_UAPI)
+#define KC_UAPI_TIMEOUT_MS	100
+
+static void kc_uapi_setup(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ka_start(test, KC_UAPI_TIMEOUT_MS), 0);
+	KUNIT_ASSERT_EQ(test, ka_add_peer(ka_file(), KC_A, KC_A_ID, false), 0);
+	KUNIT_ASSERT_EQ(test, ka_add_peer(ka_file(), KC_B, KC_B_ID, false), 0);
+}
+
+static unsigned int kc_uapi_whole(struct shdev *sd)
+{
+	return shdev_num_resources(sd);
+}
+#endif
+
 static const struct kc_backend kc_backends[] = {
 	{
 		.name = "sim",
@@ -186,6 +211,20 @@ static const struct kc_backend kc_backends[] = {
 		.calls = kc_scm_calls,
 		.no_timeout = "SCM calls are synchronous firmware calls",
 		.no_attest = "SCM gives no evidence about a device",
+	},
+#endif
+#if IS_ENABLED(CONFIG_SHDEV_UAPI)
+	{
+		.name = "uapi",
+		.setup = kc_uapi_setup,
+		.whole = kc_uapi_whole,
+		.held = ka_held,
+		.steps = kc_uapi_whole,
+		.fail = ka_fail,
+		.calls = ka_calls,
+		.stall = ka_stall,
+		.stall_err = -ETIMEDOUT,
+		.no_attest = "the agent's protocol carries no evidence yet",
 	},
 #endif
 };
@@ -472,6 +511,8 @@ static void kc_test_exit(struct kunit *test)
 	if (ctx) {
 		ctx->b->fail(false, 0);
 		ctx->b->fail(true, 0);
+		if (ctx->b->stall)
+			ctx->b->stall(false);
 	}
 	kt_test_exit(test);
 }

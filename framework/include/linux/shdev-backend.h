@@ -29,10 +29,14 @@ struct shdev_peer;
  *	resources Linux owns already are left alone, so a call after a failed
  *	@release, or a second call, succeeds without doing anything.  On
  *	error the device stays lost; a later call takes back what is still
- *	away.  Also called after the peer died.  Drops whatever the peer
- *	added to the device's power (votes for its clocks, supplies or power
- *	domains that the hypervisor took for the peer), so that Linux's own
- *	votes are the only ones when the driver gets the device back.
+ *	away.  Also called after the peer died, when it must not need the
+ *	peer's cooperation; a backend that knows nothing of the peer is left
+ *	(the process that ran it and spoke for it is gone, as for the uapi
+ *	backend without its agent) returns 0 without asking anybody.  Drops
+ *	whatever the peer added to the device's power (votes for its clocks,
+ *	supplies or power domains that the hypervisor took for the peer), so
+ *	that Linux's own votes are the only ones when the driver gets the
+ *	device back.
  * @attest: optional.  Obtain evidence about @sd, which @peer offers with
  *	shdev_grant() from a unit it owned at boot, and check it: that the
  *	device is the one described, in the state the evidence claims (for

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shdev backend for a userspace agent.
+ *
+ * The hypervisor's part of a transfer is done by a process: a VMM such as
+ * crosvm or QEMU, which maps the device's MMIO ranges into its guest and
+ * routes its interrupts there, or the client of a hypervisor's resource
+ * manager.  That process, the agent, opens /dev/shdev-agent (one at a
+ * time, with CAP_SYS_ADMIN), declares the peers it speaks for, then reads
+ * a request for every release and reclaim and writes an answer; the
+ * protocol is in <uapi/linux/shdev.h>.
+ *
+ * A request the agent does not answer in time fails with -ETIMEDOUT.  If
+ * the agent had not read it yet, it did nothing and the request is
+ * withdrawn; if it had, it may have done part of it, so the backend keeps
+ * the device as away and the reclaim that follows a failed release asks
+ * the agent to take it back.
+ *
+ * The agent closing its file, or dying, is the death of every peer it
+ * declared: a VMM's guests end with it.  Requests in flight fail, the core
+ * reclaims the peers' devices (a reclaim without an agent succeeds, since
+ * a peer without its VMM holds nothing) and the peers are unregistered.
+ */
+
+#define pr_fmt(fmt) "shdev-uapi: " fmt
+
+#include <linux/capability.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/ioport.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/shdev.h>
+#include <linux/shdev-backend.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+#include <kunit/visibility.h>
+#include <uapi/linux/shdev.h>
+
+#include "shdev-uapi.h"
+
+#define UAPI_TIMEOUT_MAX_MS	(10 * 60 * 1000)
+
+static unsigned int timeout_ms = 5000;
+module_param(timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms,
+		 "how long a request waits for the agent's answer, in ms, unless the agent sets its own");
+
+/* The wire structures have no holes: their sizes add up. */
+static_assert(sizeof(struct shdev_agent_peer) == 16 + SHDEV_AGENT_NAME_LEN);
+static_assert(sizeof(struct shdev_agent_resource) == 24);
+static_assert(sizeof(struct shdev_agent_request) ==
+	      32 + SHDEV_AGENT_NAME_LEN + SHDEV_AGENT_DEVICE_LEN +
+	      24 * SHDEV_AGENT_MAX_RESOURCES);
+static_assert(sizeof(struct shdev_agent_answer) == 16);
+static_assert(SHDEV_AGENT_NAME_LEN > SHDEV_NAME_MAX);
+
+struct uapi_peer {
+	struct shdev_peer peer;
+	char name[SHDEV_NAME_MAX + 1];
+	struct list_head node;
+};
+
+/*
+ * A request in flight: on the agent's queue until it is read, then on its
+ * sent list until it is answered, times out or the agent goes away.
+ */
+struct uapi_req {
+	struct shdev_agent_request msg;
+	struct completion done;
+	struct list_head node;
+	bool sent;		/* the agent read it */
+	bool answered;		/* off the lists; @error or @gone says how */
+	bool gone;		/* the agent went away first */
+	int error;
+};
+
+/* A device the peer may hold something of. */
+struct uapi_hold {
+	const struct shdev *sd;
+	struct list_head node;
+};
+
+/**
+ * struct uapi_agent - the process that answers requests
+ * @wq: where a reader waits for a request
+ * @queue: requests not read yet
+ * @sent: requests read, not answered yet
+ * @timeout: how long a request waits, in jiffies
+ * @dead: the file is being closed: no request is sent anymore
+ * @peers_lock: serializes @peers
+ * @peers: the peers the agent declared, struct uapi_peer
+ */
+struct uapi_agent {
+	wait_queue_head_t wq;
+	struct list_head queue;
+	struct list_head sent;
+	unsigned long timeout;
+	bool dead;
+	struct mutex peers_lock;	/* serializes @peers */
+	struct list_head peers;
+};
+
+/*
+ * Protects the agent pointer, the agent's request lists and @timeout, the
+ * holds, the orphans and the sequence.  Never held while calling into the
+ * core nor while waiting for an answer; the core's transfer lock is taken
+ * before it.
+ */
+static DEFINE_MUTEX(uapi_lock);
+static struct uapi_agent *uapi_agent;
+static LIST_HEAD(uapi_holds);
+/* Peers of a dead agent that still held a device; retried later. */
+static LIST_HEAD(uapi_orphans);
+static u64 uapi_seq;
+
+static struct shdev_backend uapi_backend;
+
+static struct uapi_hold *uapi_hold_find(const struct shdev *sd)
+{
+	struct uapi_hold *h;
+
+	lockdep_assert_held(&uapi_lock);
+	list_for_each_entry(h, &uapi_holds, node)
+		if (h->sd == sd)
+			return h;
+	return NULL;
+}
+
+static void uapi_hold_drop(const struct shdev *sd)
+{
+	struct uapi_hold *h = uapi_hold_find(sd);
+
+	if (h) {
+		list_del(&h->node);
+		kfree(h);
+	}
+}
+
+static u32 uapi_res_type(const struct resource *res)
+{
+	switch (resource_type(res)) {
+	case IORESOURCE_MEM:
+		return SHDEV_AGENT_RES_MEM;
+	case IORESOURCE_IRQ:
+		return SHDEV_AGENT_RES_IRQ;
+	case IORESOURCE_IO:
+		return SHDEV_AGENT_RES_IO;
+	default:
+		return 0;
+	}
+}
+
+static struct uapi_req *uapi_req_new(u32 op, struct shdev_peer *peer,
+				     struct shdev *sd)
+{
+	unsigned int i, n = shdev_num_resources(sd);
+	struct uapi_req *req;
+
+	if (n > SHDEV_AGENT_MAX_RESOURCES)
+		return ERR_PTR(-E2BIG);
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	init_completion(&req->done);
+	INIT_LIST_HEAD(&req->node);
+	req->msg.op = op;
+	req->msg.peer_id = peer->id;
+	req->msg.nr_resources = n;
+	strscpy(req->msg.peer, peer->name);
+	strscpy(req->msg.device, dev_name(shdev_dev(sd)));
+	for (i = 0; i < n; i++) {
+		const struct resource *res = shdev_get_resource(sd, i);
+		struct shdev_agent_resource *r = &req->msg.resources[i];
+
+		r->type = uapi_res_type(res);
+		if (!r->type) {
+			kfree(req);
+			return ERR_PTR(-EOPNOTSUPP);
+		}
+		r->start = res->start;
+		r->size = resource_size(res);
+	}
+	return req;
+}
+
+/*
+ * Hand @req to the agent and wait for the answer.  Returns 0 when answered
+ * (@req->error is the answer), -ENOTCONN without an agent or when it went
+ * away meanwhile, -ETIMEDOUT when the wait ended first (the request is
+ * withdrawn; @req->sent says whether the agent had read it).
+ */
+static int uapi_call(struct uapi_req *req)
+{
+	struct uapi_agent *a;
+	unsigned long timeout;
+	int ret;
+
+	mutex_lock(&uapi_lock);
+	a = uapi_agent;
+	if (!a || a->dead) {
+		mutex_unlock(&uapi_lock);
+		return -ENOTCONN;
+	}
+	req->msg.seq = ++uapi_seq;
+	timeout = a->timeout;
+	list_add_tail(&req->node, &a->queue);
+	wake_up_interruptible(&a->wq);
+	mutex_unlock(&uapi_lock);
+
+	wait_for_completion_timeout(&req->done, timeout);
+
+	mutex_lock(&uapi_lock);
+	if (req->answered) {
+		ret = req->gone ? -ENOTCONN : 0;
+	} else {
+		list_del_init(&req->node);
+		ret = -ETIMEDOUT;
+	}
+	mutex_unlock(&uapi_lock);
+	return ret;
+}
+
+static int uapi_release(struct shdev_peer *peer, struct shdev *sd)
+{
+	struct uapi_hold *hold;
+	struct uapi_req *req;
+	bool busy;
+	int ret;
+
+	mutex_lock(&uapi_lock);
+	busy = uapi_hold_find(sd);
+	mutex_unlock(&uapi_lock);
+	if (busy)
+		return -EBUSY;
+
+	req = uapi_req_new(SHDEV_AGENT_RELEASE, peer, sd);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	hold = kzalloc(sizeof(*hold), GFP_KERNEL);
+	if (!hold) {
+		kfree(req);
+		return -ENOMEM;
+	}
+	hold->sd = sd;
+
+	ret = uapi_call(req);
+	if (!ret)
+		ret = req->error;
+	/*
+	 * Done, or read and not answered in time: the agent may have moved
+	 * something, and the reclaim the core runs next asks it back.  An
+	 * error answered means the agent undid what it did.
+	 */
+	if (!ret || (ret == -ETIMEDOUT && req->sent)) {
+		mutex_lock(&uapi_lock);
+		list_add_tail(&hold->node, &uapi_holds);
+		mutex_unlock(&uapi_lock);
+		hold = NULL;
+	}
+	if (ret)
+		dev_dbg(shdev_dev(sd), "release to %s: %d\n", peer->name, ret);
+	kfree(hold);
+	kfree(req);
+	return ret;
+}
+
+static int uapi_reclaim(struct shdev_peer *peer, struct shdev *sd)
+{
+	bool boot = shdev_held_since_boot(sd);
+	struct uapi_req *req;
+	bool away, agent;
+	int ret;
+
+	mutex_lock(&uapi_lock);
+	away = boot || uapi_hold_find(sd);
+	agent = uapi_agent && !uapi_agent->dead;
+	/* No agent: the peer's VMM is gone, the peer holds nothing. */
+	if (away && !agent)
+		uapi_hold_drop(sd);
+	mutex_unlock(&uapi_lock);
+	if (!away || !agent)
+		return 0;
+
+	req = uapi_req_new(SHDEV_AGENT_RECLAIM, peer, sd);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	ret = uapi_call(req);
+	if (ret == -ENOTCONN)
+		ret = 0;
+	else if (!ret)
+		ret = req->error;
+	if (!ret) {
+		mutex_lock(&uapi_lock);
+		uapi_hold_drop(sd);
+		mutex_unlock(&uapi_lock);
+	} else {
+		dev_dbg(shdev_dev(sd), "reclaim from %s: %d\n", peer->name, ret);
+	}
+	kfree(req);
+	return ret;
+}
+
+static const struct shdev_backend_ops uapi_ops = {
+	.release = uapi_release,
+	.reclaim = uapi_reclaim,
+};
+
+static struct shdev_backend uapi_backend = {
+	.name = "uapi",
+	.ops = &uapi_ops,
+	.owner = THIS_MODULE,
+};
+
+/* Peers of an earlier agent that held a device when it went away. */
+static void uapi_orphans_retry(void)
+{
+	struct uapi_peer *up, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&uapi_lock);
+	list_splice_init(&uapi_orphans, &list);
+	mutex_unlock(&uapi_lock);
+	list_for_each_entry_safe(up, tmp, &list, node) {
+		if (shdev_peer_unregister(&up->peer))
+			continue;
+		list_del(&up->node);
+		kfree(up);
+	}
+	mutex_lock(&uapi_lock);
+	list_splice(&list, &uapi_orphans);
+	mutex_unlock(&uapi_lock);
+}
+
+static int uapi_open(struct inode *inode, struct file *file)
+{
+	struct uapi_agent *a;
+	int ret = 0;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	uapi_orphans_retry();
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	init_waitqueue_head(&a->wq);
+	INIT_LIST_HEAD(&a->queue);
+	INIT_LIST_HEAD(&a->sent);
+	INIT_LIST_HEAD(&a->peers);
+	mutex_init(&a->peers_lock);
+	a->timeout = msecs_to_jiffies(clamp(READ_ONCE(timeout_ms), 1U,
+					    UAPI_TIMEOUT_MAX_MS));
+
+	mutex_lock(&uapi_lock);
+	if (uapi_agent)
+		ret = -EBUSY;
+	else
+		uapi_agent = a;
+	mutex_unlock(&uapi_lock);
+	if (ret) {
+		mutex_destroy(&a->peers_lock);
+		kfree(a);
+		return ret;
+	}
+	file->private_data = a;
+	return stream_open(inode, file);
+}
+
+/* The agent is gone: so are its peers, and what they held comes back. */
+static int uapi_close(struct inode *inode, struct file *file)
+{
+	struct uapi_agent *a = file->private_data;
+	struct uapi_peer *up, *tmp;
+	struct uapi_req *req, *rtmp;
+
+	mutex_lock(&uapi_lock);
+	a->dead = true;
+	list_splice_init(&a->queue, &a->sent);
+	list_for_each_entry_safe(req, rtmp, &a->sent, node) {
+		list_del_init(&req->node);
+		req->answered = true;
+		req->gone = true;
+		complete(&req->done);
+	}
+	mutex_unlock(&uapi_lock);
+
+	/*
+	 * Without uapi_lock: the core takes each unit's transfer lock, which
+	 * the operations woken above hold until they return.
+	 */
+	mutex_lock(&a->peers_lock);
+	list_for_each_entry_safe(up, tmp, &a->peers, node) {
+		pr_info("agent gone: peer %s died\n", up->name);
+		shdev_peer_died(&up->peer);
+		list_del(&up->node);
+		if (!shdev_peer_unregister(&up->peer)) {
+			kfree(up);
+			continue;
+		}
+		pr_warn("peer %s still holds a device; kept registered\n",
+			up->name);
+		mutex_lock(&uapi_lock);
+		list_add_tail(&up->node, &uapi_orphans);
+		mutex_unlock(&uapi_lock);
+	}
+	mutex_unlock(&a->peers_lock);
+
+	mutex_lock(&uapi_lock);
+	uapi_agent = NULL;
+	mutex_unlock(&uapi_lock);
+	mutex_destroy(&a->peers_lock);
+	kfree(a);
+	return 0;
+}
+
+static ssize_t uapi_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct uapi_agent *a = file->private_data;
+	bool nowait = (file->f_flags & O_NONBLOCK) ||
+		(iocb->ki_flags & IOCB_NOWAIT);
+	struct uapi_req *req;
+	size_t n;
+
+	if (iov_iter_count(to) < sizeof(req->msg))
+		return -EINVAL;
+
+	mutex_lock(&uapi_lock);
+	while (list_empty(&a->queue)) {
+		mutex_unlock(&uapi_lock);
+		if (nowait)
+			return -EAGAIN;
+		if (wait_event_interruptible(a->wq,
+					     !list_empty_careful(&a->queue)))
+			return -ERESTARTSYS;
+		mutex_lock(&uapi_lock);
+	}
+	req = list_first_entry(&a->queue, struct uapi_req, node);
+	n = copy_to_iter(&req->msg, sizeof(req->msg), to);
+	if (n == sizeof(req->msg)) {
+		list_move_tail(&req->node, &a->sent);
+		req->sent = true;
+	}
+	mutex_unlock(&uapi_lock);
+	return n == sizeof(req->msg) ? n : -EFAULT;
+}
+
+/*
+ * 0, or an error code a process may see: not one of the kernel's own
+ * (-ERESTARTSYS and the others from 512 up), which would leak to whoever
+ * asked for the transfer.
+ */
+static bool uapi_error_valid(s32 error)
+{
+	return !error ||
+		(error >= -MAX_ERRNO && error < 0 &&
+		 !(error <= -ERESTARTSYS && error >= -ENOGRACE));
+}
+
+static ssize_t uapi_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct uapi_agent *a = iocb->ki_filp->private_data;
+	struct shdev_agent_answer ans;
+	struct uapi_req *req;
+	ssize_t ret = -EINVAL;
+
+	if (iov_iter_count(from) != sizeof(ans))
+		return -EINVAL;
+	if (!copy_from_iter_full(&ans, sizeof(ans), from))
+		return -EFAULT;
+	if (ans.reserved || !uapi_error_valid(ans.error))
+		return -EINVAL;
+
+	mutex_lock(&uapi_lock);
+	list_for_each_entry(req, &a->sent, node) {
+		if (req->msg.seq != ans.seq)
+			continue;
+		list_del_init(&req->node);
+		req->error = ans.error;
+		req->answered = true;
+		complete(&req->done);
+		ret = sizeof(ans);
+		break;
+	}
+	mutex_unlock(&uapi_lock);
+	return ret;
+}
+
+static __poll_t uapi_poll(struct file *file, poll_table *wait)
+{
+	struct uapi_agent *a = file->private_data;
+	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &a->wq, wait);
+	if (!list_empty_careful(&a->queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+static int uapi_add_peer(struct uapi_agent *a,
+			 const struct shdev_agent_peer *p)
+{
+	struct uapi_peer *up;
+	size_t len;
+	int ret;
+
+	if (p->reserved || p->flags & ~SHDEV_AGENT_PEER_UNTRUSTED)
+		return -EINVAL;
+	len = strnlen(p->name, sizeof(p->name));
+	if (!len || len > SHDEV_NAME_MAX)
+		return -EINVAL;
+
+	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	if (!up)
+		return -ENOMEM;
+	memcpy(up->name, p->name, len);
+	up->peer.name = up->name;
+	up->peer.backend = &uapi_backend;
+	up->peer.id = p->id;
+	up->peer.untrusted = p->flags & SHDEV_AGENT_PEER_UNTRUSTED;
+
+	mutex_lock(&a->peers_lock);
+	ret = shdev_peer_register(&up->peer);
+	if (!ret)
+		list_add_tail(&up->node, &a->peers);
+	mutex_unlock(&a->peers_lock);
+	if (ret)
+		kfree(up);
+	return ret;
+}
+
+static long uapi_do_ioctl(struct uapi_agent *a, unsigned int cmd, void *arg)
+{
+	u32 ms;
+
+	switch (cmd) {
+	case SHDEV_AGENT_IOC_ADD_PEER:
+		return uapi_add_peer(a, arg);
+	case SHDEV_AGENT_IOC_SET_TIMEOUT:
+		ms = *(u32 *)arg;
+		if (!ms || ms > UAPI_TIMEOUT_MAX_MS)
+			return -EINVAL;
+		mutex_lock(&uapi_lock);
+		a->timeout = msecs_to_jiffies(ms);
+		mutex_unlock(&uapi_lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long uapi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	union {
+		struct shdev_agent_peer peer;
+		u32 ms;
+	} buf;
+
+	if (cmd != SHDEV_AGENT_IOC_ADD_PEER && cmd != SHDEV_AGENT_IOC_SET_TIMEOUT)
+		return -ENOTTY;
+	if (copy_from_user(&buf, (void __user *)arg, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return uapi_do_ioctl(file->private_data, cmd, &buf);
+}
+
+static const struct file_operations uapi_fops = {
+	.owner = THIS_MODULE,
+	.open = uapi_open,
+	.release = uapi_close,
+	.read_iter = uapi_read_iter,
+	.write_iter = uapi_write_iter,
+	.poll = uapi_poll,
+	.unlocked_ioctl = uapi_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice uapi_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "shdev-agent",
+	.fops = &uapi_fops,
+	.mode = 0600,
+};
+
+/**
+ * shdev_uapi_kernel_ioctl() - an ioctl of the agent's file, from the kernel
+ * @file: the agent's file
+ * @cmd: %SHDEV_AGENT_IOC_ADD_PEER or %SHDEV_AGENT_IOC_SET_TIMEOUT
+ * @arg: the argument, in kernel memory
+ *
+ * For KUnit's in-kernel agent, which cannot pass a user pointer.
+ *
+ * Return: what the ioctl returns; -ENOTTY for another file.
+ */
+VISIBLE_IF_KUNIT long shdev_uapi_kernel_ioctl(struct file *file,
+					      unsigned int cmd, void *arg)
+{
+	if (file->f_op != &uapi_fops)
+		return -ENOTTY;
+	return uapi_do_ioctl(file->private_data, cmd, arg);
+}
+EXPORT_SYMBOL_IF_KUNIT(shdev_uapi_kernel_ioctl);
+
+/**
+ * shdev_uapi_devt() - the device number of /dev/shdev-agent
+ *
+ * Return: the misc device's number, for KUnit to make a node to open.
+ */
+VISIBLE_IF_KUNIT dev_t shdev_uapi_devt(void)
+{
+	return MKDEV(MISC_MAJOR, uapi_misc.minor);
+}
+EXPORT_SYMBOL_IF_KUNIT(shdev_uapi_devt);
+
+static int __init uapi_init(void)
+{
+	int ret;
+
+	ret = shdev_backend_register(&uapi_backend);
+	if (ret)
+		return ret;
+	ret = misc_register(&uapi_misc);
+	if (ret)
+		shdev_backend_unregister(&uapi_backend);
+	return ret;
+}
+module_init(uapi_init);
+
+static void __exit uapi_exit(void)
+{
+	/* No agent: it pins the module.  Orphans hold nothing anymore. */
+	misc_deregister(&uapi_misc);
+	uapi_orphans_retry();
+	WARN_ON(!list_empty(&uapi_orphans));
+	shdev_backend_unregister(&uapi_backend);
+}
+module_exit(uapi_exit);
+
+MODULE_DESCRIPTION("shdev backend for a userspace agent");
+MODULE_LICENSE("GPL");
