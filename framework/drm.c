@@ -91,31 +91,42 @@ static int shdev_drm_freeze(struct shdev_consumer *c)
 	return 0;
 }
 
+/* Commit the current state again; duplicated planes carry no damage. */
+static int shdev_drm_recommit(struct drm_device *drm,
+			      struct drm_modeset_acquire_ctx *ctx, bool nonblock)
+{
+	struct drm_atomic_state *state;
+	int ret;
+
+	state = drm_atomic_helper_duplicate_state(drm, ctx);
+	if (IS_ERR(state))
+		return PTR_ERR(state);
+	if (nonblock)
+		ret = drm_atomic_nonblocking_commit(state);
+	else
+		ret = drm_atomic_commit(state);
+	drm_atomic_state_put(state);
+	return ret;
+}
+
 /*
  * Show Linux's current content again: commit the state with full damage,
  * without waiting for the repaint, unless a commit of userspace's is still
- * in flight, which a nonblocking commit may not overtake.
+ * in flight, which a nonblocking commit may not overtake.  A state that
+ * failed a commit is not committed again: it already holds the commit
+ * objects of the failed attempt.
  */
 static void shdev_drm_thaw(struct shdev_consumer *c)
 {
 	struct shdev_drm *sdrm = container_of(c, struct shdev_drm, consumer);
 	struct drm_device *drm = sdrm->drm;
 	struct drm_modeset_acquire_ctx ctx;
-	struct drm_atomic_state *state;
 	int ret;
 
 	DRM_MODESET_LOCK_ALL_BEGIN(drm, ctx, 0, ret);
-	state = drm_atomic_helper_duplicate_state(drm, &ctx);
-	if (IS_ERR(state)) {
-		ret = PTR_ERR(state);
-		goto unlock;
-	}
-	/* Duplicated plane states carry no damage clips: a full update. */
-	ret = drm_atomic_nonblocking_commit(state);
+	ret = shdev_drm_recommit(drm, &ctx, true);
 	if (ret == -EBUSY)
-		ret = drm_atomic_commit(state);
-	drm_atomic_state_put(state);
-unlock:
+		ret = shdev_drm_recommit(drm, &ctx, false);
 	DRM_MODESET_LOCK_ALL_END(drm, ctx, ret);
 	if (ret)
 		drm_warn(drm, "repaint after reclaim failed: %d\n", ret);
