@@ -46,7 +46,10 @@ struct shdev_drm {
  * While the device is local it runs @tail inside the gate, so that a release
  * waits for a commit reaching the hardware.  While away the commit completes
  * in software: vblank events are sent at once and the planes' old buffers
- * are cleaned up; no hardware hook runs.
+ * are cleaned up; no hardware hook runs.  Once the driver has unplugged
+ * @state's device (drm_dev_unplug()), @sd may be gone: @tail runs, as
+ * without shdev, and the driver's hooks keep off the hardware as they do
+ * after an unplug.
  */
 void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
 			   void (*tail)(struct drm_atomic_state *state))
@@ -54,13 +57,23 @@ void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
 	struct drm_crtc_state *crtc_state;
 	struct drm_crtc *crtc;
 	u32 had_vblank = 0;
-	int i, idx;
+	int i, idx, drm_idx;
 
+	/*
+	 * Unplugged, the driver has unbound and @sd is gone with it; a file
+	 * still open may commit, when it closes, as the driver expects.
+	 */
+	if (!drm_dev_enter(state->dev, &drm_idx)) {
+		tail(state);
+		return;
+	}
 	if (shdev_enter(sd, &idx)) {
 		tail(state);
 		shdev_exit(sd, idx);
+		drm_dev_exit(drm_idx);
 		return;
 	}
+	drm_dev_exit(drm_idx);
 
 	/* Complete the events now, as for hardware without vblank. */
 	for_each_new_crtc_in_state(state, crtc, crtc_state, i) {

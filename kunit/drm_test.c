@@ -223,7 +223,6 @@ fini:
 	return ret;
 }
 
-/* Turn everything off and drop the framebuffers, before the device goes. */
 /* Wait for the latest commit on the CRTC to be done; false on timeout. */
 static bool kd_wait_commits(struct kd_dev *kd)
 {
@@ -244,6 +243,7 @@ static bool kd_wait_commits(struct kd_dev *kd)
 	return done;
 }
 
+/* Turn everything off and drop the framebuffers, before the device goes. */
 static void kd_teardown(void *data)
 {
 	struct kd_dev *kd = data;
@@ -256,14 +256,20 @@ static void kd_teardown(void *data)
 		drm_framebuffer_put(&kd->fb[i]);
 }
 
+/* Not the helper's, freed with the device's driver: the DRM device may stay. */
+static const struct drm_driver kd_driver = {
+	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
+};
+
 static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
 {
 	struct kd_dev *kd;
 	int i;
 
-	kd = drm_kunit_helper_alloc_drm_device(test, &kt->pdev->dev,
-					       struct kd_dev, drm,
-					       DRIVER_MODESET | DRIVER_ATOMIC);
+	kd = drm_kunit_helper_alloc_drm_device_with_driver(test,
+							   &kt->pdev->dev,
+							   struct kd_dev, drm,
+							   &kd_driver);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd);
 	kd->sd = kt->sd;
 	kd->drm.mode_config.funcs = &kd_mode_config_funcs;
@@ -394,11 +400,36 @@ static void shdev_drm_test_attach_other_device(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * A file open on the DRM device keeps it after the driver unbinds, and
+ * may commit when it closes (removing its framebuffers): the commit runs
+ * as the driver expects after an unplug, and never reaches the shared
+ * device, gone with the driver.
+ */
+static void shdev_drm_test_commit_after_unbind(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+	bool flipped = false;
+
+	KUNIT_ASSERT_EQ(test, kd_commit(kd, &kd->fb[0], &flipped), 0);
+	drm_dev_get(&kd->drm);			/* the open file's */
+	drm_dev_unplug(&kd->drm);		/* the driver's remove */
+	device_release_driver(&kt->pdev->dev);
+	KUNIT_ASSERT_NULL(test, READ_ONCE(kt->sd));
+
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, kd->plane_disables, 1);
+	kunit_release_action(test, kd_teardown, kd);
+	drm_dev_put(&kd->drm);			/* the file closes */
+}
+
 static struct kunit_case shdev_drm_cases[] = {
 	KUNIT_CASE(shdev_drm_test_commit_while_away),
 	KUNIT_CASE(shdev_drm_test_repaint_after_reclaim),
 	KUNIT_CASE(shdev_drm_test_panic_refused),
 	KUNIT_CASE(shdev_drm_test_attach_other_device),
+	KUNIT_CASE(shdev_drm_test_commit_after_unbind),
 	{}
 };
 
