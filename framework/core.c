@@ -29,6 +29,7 @@
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
+#include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/shdev.h>
@@ -97,7 +98,7 @@ struct shdev_unit {
 	struct shdev *members[SHDEV_UNIT_MAX];
 	struct dentry *debugfs;
 
-	/* A unit from Devicetree: its own attribute, in shdev_units. */
+	/* A unit described by firmware: its own attribute, in shdev_units. */
 	struct shdev_attr ownership;
 	struct list_head node;
 };
@@ -105,7 +106,7 @@ struct shdev_unit {
 /* Lock order: shdev_devices_lock, unit lock, shdev_peers_lock. */
 static DEFINE_MUTEX(shdev_devices_lock);
 static LIST_HEAD(shdev_devices);
-static LIST_HEAD(shdev_units);		/* from Devicetree */
+static LIST_HEAD(shdev_units);		/* described by firmware */
 static DEFINE_MUTEX(shdev_peers_lock);
 static LIST_HEAD(shdev_peers);
 static LIST_HEAD(shdev_backends);
@@ -779,7 +780,7 @@ static bool shdev_peer_registered(struct shdev_peer *peer)
 	return found;
 }
 
-/* A unit from Devicetree goes to the peers it names, under their ids. */
+/* A unit described by firmware goes to the peers it names, under their ids. */
 static bool shdev_peer_allowed(struct shdev_unit *u, struct shdev_peer *peer)
 {
 	const struct shdev_unit_desc *desc = u->desc;
@@ -889,7 +890,7 @@ static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
 		return -EPERM;
 	for (m = 0; m < u->nr; m++) {
 		if (!u->members[m]) {
-			dev_err(u->dev, "unit incomplete: member %u has no driver\n",
+			dev_err(u->dev, "unit incomplete: member %u has not joined\n",
 				m);
 			return -ENODEV;
 		}
@@ -1569,9 +1570,20 @@ static bool shdev_splits_iommu_group(struct device *dev, struct shdev_unit *u)
 	return false;
 }
 
+/* Whether @fwnode is @dev's firmware node, primary or secondary. */
+static bool shdev_is_node_of(const struct fwnode_handle *fwnode,
+			     struct device *dev)
+{
+	const struct fwnode_handle *own = dev_fwnode(dev);
+
+	return own && (own == fwnode || own->secondary == fwnode);
+}
+
 /*
  * With shdev_devices_lock held: put @sd in the unit that names its node,
- * or in a unit of its own.  A unit not yet probed defers the member.
+ * or in a unit of its own.  A Devicetree unit not yet probed defers the
+ * member; platform code adds a unit from ACPI or software nodes before its
+ * members probe.
  */
 static int shdev_join(struct shdev *sd)
 {
@@ -1581,7 +1593,7 @@ static int shdev_join(struct shdev *sd)
 
 	list_for_each_entry(u, &shdev_units, node) {
 		for (m = 0; m < u->desc->nr; m++)
-			if (dev->of_node && u->desc->members[m] == dev->of_node)
+			if (shdev_is_node_of(u->desc->members[m], dev))
 				goto found;
 	}
 	if (dev->of_node && shdev_in_dt_unit(dev->of_node))
@@ -1639,15 +1651,15 @@ found:
  * @priv: driver data, returned by shdev_get_drvdata()
  *
  * Adds the ``ownership`` attribute and the debugfs statistics.  A device
- * that a Devicetree unit names joins that unit (and waits for it to probe);
- * any other device is a unit of its own.  It starts local.  When the driver
+ * that a unit names joins that unit (and waits for a unit of Devicetree
+ * to probe); any other device is a unit of its own.  It starts local.  When the driver
  * unbinds, a unit held by a peer is reclaimed first.
  *
  * Context: process context, from the driver's probe.
  * Return: the shared device or an ERR_PTR(): -EINVAL for missing
  * callbacks, -EBUSY if the device is registered already or still held by
- * a peer since an earlier unbind, -EPROBE_DEFER while its unit is not
- * probed, -ENOMEM.
+ * a peer since an earlier unbind, -EPROBE_DEFER while its Devicetree
+ * unit is not probed, -ENOMEM.
  */
 struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv)
@@ -1713,12 +1725,14 @@ fail:
 EXPORT_SYMBOL_GPL(devm_shdev_register);
 
 /**
- * shdev_unit_add() - register a unit described in Devicetree
+ * shdev_unit_add() - register a unit described by firmware
  * @desc: the unit, parsed; it stays valid until shdev_unit_del()
  *
- * Members join as their drivers register with shdev.  A unit a peer owns
- * at boot starts %SHDEV_REMOTE: its members probe with their gates
- * closed, until the backend reports the peer's offer with shdev_grant().
+ * Members join as their drivers register with shdev; one registered
+ * already stays a unit of its own, and this unit incomplete, until its
+ * driver binds again.  A unit a peer owns at boot starts %SHDEV_REMOTE:
+ * its members probe with their gates closed, until the backend reports
+ * the peer's offer with shdev_grant().
  *
  * Return: 0, -EBUSY during system sleep, the error of holding the unit's
  * resources, -ENOMEM.
@@ -1726,6 +1740,8 @@ EXPORT_SYMBOL_GPL(devm_shdev_register);
 int shdev_unit_add(struct shdev_unit_desc *desc)
 {
 	struct shdev_unit *u;
+	struct shdev *sd;
+	unsigned int m;
 	int ret;
 
 	u = shdev_unit_alloc(desc->dev);
@@ -1760,6 +1776,11 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 	}
 
 	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(sd, &shdev_devices, node)
+		for (m = 0; m < desc->nr; m++)
+			if (shdev_is_node_of(desc->members[m], &sd->pdev->dev))
+				dev_warn(desc->dev, "member %s registered before its unit: it joins when its driver binds again\n",
+					 dev_name(&sd->pdev->dev));
 	list_add_tail(&u->node, &shdev_units);
 	mutex_unlock(&shdev_devices_lock);
 	return 0;

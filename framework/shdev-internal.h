@@ -10,17 +10,18 @@
 #include <linux/types.h>
 
 struct device;
-struct device_node;
+struct fwnode_handle;
 struct shdev;
 
 #define SHDEV_UNIT_PEERS	8	/* peers a unit may name, at most */
 #define SHDEV_UNIT_PATHS	8	/* interconnect paths a unit holds, at most */
 
 /**
- * struct shdev_unit_desc - a unit described in Devicetree
+ * struct shdev_unit_desc - a unit described by firmware
  * @dev: the unit's own device, which gets the ``ownership`` attribute
  * @nr: number of members
- * @members: the members' nodes, in transfer order
+ * @members: the members' firmware nodes (Devicetree, ACPI or software
+ *	nodes), in transfer order
  * @nr_peers: number of peers allowed to take the unit
  * @peer_names: their names
  * @peer_ids: their identifiers in their hypervisor
@@ -32,7 +33,7 @@ struct shdev;
 struct shdev_unit_desc {
 	struct device *dev;
 	unsigned int nr;
-	struct device_node *members[SHDEV_UNIT_MAX];
+	struct fwnode_handle *members[SHDEV_UNIT_MAX];
 	unsigned int nr_peers;
 	const char *peer_names[SHDEV_UNIT_PEERS];
 	u32 peer_ids[SHDEV_UNIT_PEERS];

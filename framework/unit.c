@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shdev units from Devicetree ("linux,shdev-unit", see
- * Documentation/devicetree/bindings/shdev/linux,shdev-unit.yaml).
+ * shdev units described by firmware: a "linux,shdev-unit" node of
+ * Devicetree (see
+ * Documentation/devicetree/bindings/shdev/linux,shdev-unit.yaml), or the
+ * same properties in an ACPI _DSD or in a software node that platform code
+ * gives a "shdev-unit" platform device.
  *
  * A unit node names the devices that change hands together, the peers
- * allowed to take them and the resources kept on while a peer holds them.
- * This driver checks the node, takes the resources and hands the unit to
- * the core; members join it as their drivers register with shdev.  Each
- * member is a consumer of the unit in a device link, so the unit outlives
- * its members' bindings.
+ * allowed to take them and, in Devicetree, the resources kept on while a
+ * peer holds them.  This driver checks the node, takes the resources and
+ * hands the unit to the core; members join it as their drivers register
+ * with shdev.  Each member is a consumer of the unit in a device link, so
+ * the unit outlives its members' bindings.
  */
 
 #include <linux/clk.h>
@@ -20,6 +23,7 @@
 #include <linux/platform_device.h>
 #include <linux/pm_domain.h>
 #include <linux/pm_runtime.h>
+#include <linux/property.h>
 #include <linux/regulator/consumer.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
@@ -92,7 +96,7 @@ static void shdev_unit_put(void *data)
 	if (r->nr_supplies > 0)
 		regulator_bulk_free(r->nr_supplies, r->supplies);
 	for (i = 0; i < r->desc.nr; i++)
-		of_node_put(r->desc.members[i]);
+		fwnode_handle_put(r->desc.members[i]);
 }
 
 static void shdev_unit_put_paths(void *data)
@@ -153,35 +157,71 @@ static int shdev_unit_get_paths(struct device *dev, struct device_node *np,
 	return icc_bulk_set_bw(n, r->paths);
 }
 
-static int shdev_unit_parse_peers(struct device *dev, struct device_node *np,
+/* The devices of the unit, each a reference to its firmware node. */
+static int shdev_unit_parse_members(struct device *dev,
+				    struct shdev_unit_desc *desc)
+{
+	struct fwnode_reference_args args;
+	int i, j, ret;
+
+	for (i = 0; i <= SHDEV_UNIT_MAX; i++) {
+		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
+							 "devices", NULL, 0, i,
+							 &args);
+		if (ret == -ENOENT)
+			break;
+		if (ret)
+			return dev_err_probe(dev, -EINVAL,
+					     "devices: entry %d is not a node\n", i);
+		if (i == SHDEV_UNIT_MAX) {
+			fwnode_handle_put(args.fwnode);
+			break;
+		}
+		desc->members[i] = args.fwnode;
+		desc->nr = i + 1;
+		for (j = 0; j < i; j++)
+			if (desc->members[j] == desc->members[i])
+				return dev_err_probe(dev, -EINVAL,
+						     "devices: %pfw listed twice\n",
+						     desc->members[i]);
+	}
+	if (!i || i > SHDEV_UNIT_MAX)
+		return dev_err_probe(dev, -EINVAL,
+				     "devices: %s entries, 1 to %d expected\n",
+				     i ? "more" : "no", SHDEV_UNIT_MAX);
+	return 0;
+}
+
+static int shdev_unit_parse_peers(struct device *dev,
 				  struct shdev_unit_desc *desc)
 {
 	const char *owner;
 	int n, i, ret;
 
-	n = of_property_count_strings(np, "peer-names");
+	n = device_property_string_array_count(dev, "peer-names");
 	if (n < 1 || n > SHDEV_UNIT_PEERS)
 		return dev_err_probe(dev, -EINVAL,
 				     "peer-names: %d entries, 1 to %d expected\n",
 				     n, SHDEV_UNIT_PEERS);
-	if (of_property_count_u32_elems(np, "peer-ids") != n)
+	if (device_property_count_u32(dev, "peer-ids") != n)
 		return dev_err_probe(dev, -EINVAL,
 				     "peer-ids: one per entry of peer-names expected\n");
 	desc->nr_peers = n;
-	of_property_read_string_array(np, "peer-names", desc->peer_names, n);
-	of_property_read_u32_array(np, "peer-ids", desc->peer_ids, n);
+	device_property_read_string_array(dev, "peer-names", desc->peer_names,
+					  n);
+	device_property_read_u32_array(dev, "peer-ids", desc->peer_ids, n);
 	for (i = 0; i < n; i++)
 		if (!shdev_peer_name_valid(desc->peer_names[i]))
 			return dev_err_probe(dev, -EINVAL,
 					     "peer-names: \"%s\" is not a valid peer name\n",
 					     desc->peer_names[i]);
 
-	ret = of_property_read_string(np, "initial-owner", &owner);
+	ret = device_property_read_string(dev, "initial-owner", &owner);
 	if (ret == -EINVAL || (!ret && !strcmp(owner, "local")))
 		return 0;
 	if (ret)
 		return dev_err_probe(dev, ret, "initial-owner: not a string\n");
-	i = of_property_match_string(np, "peer-names", owner);
+	i = device_property_match_string(dev, "peer-names", owner);
 	if (i < 0)
 		return dev_err_probe(dev, -EINVAL,
 				     "initial-owner: \"%s\" is neither local nor in peer-names\n",
@@ -190,50 +230,14 @@ static int shdev_unit_parse_peers(struct device *dev, struct device_node *np,
 	return 0;
 }
 
-static int shdev_unit_probe(struct platform_device *pdev)
+/*
+ * The resources a unit keeps on while away, from Devicetree: elsewhere,
+ * platform code keeps on what the unit's devices need.
+ */
+static int shdev_unit_get_resources(struct device *dev, struct device_node *np,
+				    struct shdev_unit_res *r)
 {
-	struct device *dev = &pdev->dev;
-	struct device_node *np = dev->of_node;
-	struct shdev_unit_res *r;
-	int n, i, j, ret;
-
-	r = devm_kzalloc(dev, sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->desc.dev = dev;
-	r->desc.hold = shdev_unit_hold;
-	r->desc.unhold = shdev_unit_unhold;
-
-	n = of_count_phandle_with_args(np, "devices", NULL);
-	if (n < 1 || n > SHDEV_UNIT_MAX)
-		return dev_err_probe(dev, -EINVAL,
-				     "devices: %d entries, 1 to %d expected\n",
-				     n, SHDEV_UNIT_MAX);
-	ret = devm_add_action(dev, shdev_unit_put, r);
-	if (ret)
-		return ret;
-	for (i = 0; i < n; i++) {
-		r->desc.members[i] = of_parse_phandle(np, "devices", i);
-		if (!r->desc.members[i])
-			return dev_err_probe(dev, -EINVAL,
-					     "devices: entry %d is not a node\n", i);
-		r->desc.nr = i + 1;
-		for (j = 0; j < i; j++)
-			if (r->desc.members[j] == r->desc.members[i])
-				return dev_err_probe(dev, -EINVAL,
-						     "devices: %pOF listed twice\n",
-						     r->desc.members[i]);
-	}
-
-	ret = shdev_unit_parse_peers(dev, np, &r->desc);
-	if (ret)
-		return ret;
-	/* Evidence comes with a peer's offers: only from the boot owner. */
-	r->desc.require_attestation = of_property_read_bool(np,
-							    "require-attestation");
-	if (r->desc.require_attestation && !r->desc.initial_peer)
-		return dev_err_probe(dev, -EINVAL,
-				     "require-attestation: only for a unit a peer owns at boot (initial-owner)\n");
+	int ret;
 
 	r->nr_clks = devm_clk_bulk_get_all(dev, &r->clks);
 	if (r->nr_clks < 0)
@@ -250,12 +254,49 @@ static int shdev_unit_probe(struct platform_device *pdev)
 		if (ret < 0)
 			return dev_err_probe(dev, ret, "power-domains\n");
 	}
-	ret = devm_pm_runtime_enable(dev);
-	if (ret)
-		return ret;
 	r->gpios = devm_gpiod_get_array_optional(dev, NULL, GPIOD_ASIS);
 	if (IS_ERR(r->gpios))
 		return dev_err_probe(dev, PTR_ERR(r->gpios), "gpios\n");
+	return 0;
+}
+
+static int shdev_unit_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct shdev_unit_res *r;
+	int ret;
+
+	r = devm_kzalloc(dev, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->desc.dev = dev;
+	r->desc.hold = shdev_unit_hold;
+	r->desc.unhold = shdev_unit_unhold;
+
+	ret = devm_add_action(dev, shdev_unit_put, r);
+	if (ret)
+		return ret;
+	ret = shdev_unit_parse_members(dev, &r->desc);
+	if (ret)
+		return ret;
+	ret = shdev_unit_parse_peers(dev, &r->desc);
+	if (ret)
+		return ret;
+	/* Evidence comes with a peer's offers: only from the boot owner. */
+	r->desc.require_attestation = device_property_read_bool(dev,
+								"require-attestation");
+	if (r->desc.require_attestation && !r->desc.initial_peer)
+		return dev_err_probe(dev, -EINVAL,
+				     "require-attestation: only for a unit a peer owns at boot (initial-owner)\n");
+
+	if (IS_ENABLED(CONFIG_OF) && dev->of_node) {
+		ret = shdev_unit_get_resources(dev, dev->of_node, r);
+		if (ret)
+			return ret;
+	}
+	ret = devm_pm_runtime_enable(dev);
+	if (ret)
+		return ret;
 
 	ret = shdev_unit_add(&r->desc);
 	if (ret)
@@ -277,6 +318,10 @@ static const struct of_device_id shdev_unit_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, shdev_unit_of_match);
 
+/*
+ * Platform code without Devicetree names its unit device "shdev-unit",
+ * which the platform bus matches to this driver by name.
+ */
 static struct platform_driver shdev_unit_driver = {
 	.probe = shdev_unit_probe,
 	.remove = shdev_unit_remove,

@@ -249,9 +249,44 @@ struct kt_dev *kt_create_any(struct kunit *test,
 	/* The device then owns the reference. */
 	if (kt->np)
 		device_set_node(&pdev->dev, of_fwnode_handle(kt->np));
-	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
+	KUNIT_ASSERT_EQ(test, kt_device_add(test, pdev, kt->swnode), 0);
 	kt->pdev = pdev;
 	return kt;
+}
+
+static void kt_swnode_remove(void *data)
+{
+	device_remove_software_node(data);
+}
+
+/**
+ * kt_device_add() - add a platform device for the test's duration
+ * @test: the test
+ * @pdev: from kunit_platform_device_alloc()
+ * @swnode: a software node to describe @pdev with, or NULL
+ *
+ * Return: 0 or the error of adding the device.
+ */
+int kt_device_add(struct kunit *test, struct platform_device *pdev,
+		  const struct software_node *swnode)
+{
+	int ret;
+
+	if (swnode) {
+		ret = device_add_software_node(&pdev->dev, swnode);
+		if (ret)
+			return ret;
+	}
+	ret = kunit_platform_device_add(test, pdev);
+	if (ret) {
+		device_remove_software_node(&pdev->dev);
+		return ret;
+	}
+	/* Runs first, before the device goes. */
+	if (swnode)
+		ret = kunit_add_action_or_reset(test, kt_swnode_remove,
+						&pdev->dev);
+	return ret;
 }
 
 /* A fake device bound to the fake driver. */

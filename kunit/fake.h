@@ -13,6 +13,7 @@
 #include <linux/completion.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
 
@@ -42,6 +43,7 @@ struct kt_dev {
 	void __iomem *regs;
 	unsigned int nr_res;	/* set by a setup hook with its own res[] */
 	struct device_node *np;	/* a setup hook's node, its reference given */
+	const struct software_node *swnode; /* or a setup hook's software node */
 	struct resource res[KT_MAX_RES];
 	struct list_head dt_node;	/* devices from Devicetree */
 };
@@ -64,6 +66,8 @@ struct kt_dev *kt_create_any(struct kunit *test,
 struct kt_dev *kt_create(struct kunit *test,
 			 void (*setup)(struct kt_dev *kt));
 void kt_minimal(struct kt_dev *kt);
+int kt_device_add(struct kunit *test, struct platform_device *pdev,
+		  const struct software_node *swnode);
 struct file *kt_sysfs_open(struct device *dev, const char *attr, int flags);
 ssize_t kt_sysfs_write(struct device *dev, const char *attr, const char *buf,
 		       size_t len);

@@ -3,10 +3,12 @@
  * KUnit tests of units described in Devicetree, applied as overlays: the
  * binding's parsing and rejections, units of 1, 3 and 64 fake devices,
  * rollback of the whole unit from a failure at each member and step, and
- * the resources a unit keeps on while away.
+ * the resources a unit keeps on while away; and of a unit described by
+ * software nodes, as platform code without Devicetree does.
  */
 
 #include <kunit/of.h>
+#include <kunit/platform_device.h>
 #include <kunit/test.h>
 #include <linux/clk.h>
 #include <linux/clk-provider.h>
@@ -18,6 +20,7 @@
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/slab.h>
 
 #include "fake.h"
@@ -805,8 +808,100 @@ static void shdev_unit_test_reject_attestation(struct kunit *test)
 	ku_expect_rejected(test);
 }
 
+/*
+ * A unit of software nodes, as platform code without Devicetree describes
+ * one: a "shdev-unit" device whose node names its members' nodes.
+ */
+static const struct software_node ku_sw_a = { .name = "shdev-kt-sw-a" };
+static const struct software_node ku_sw_b = { .name = "shdev-kt-sw-b" };
+
+static const struct software_node_ref_args ku_sw_refs[] = {
+	SOFTWARE_NODE_REFERENCE(&ku_sw_a),
+	SOFTWARE_NODE_REFERENCE(&ku_sw_b),
+};
+
+static const char * const ku_sw_peer_names[] = { "kt-peer" };
+static const u32 ku_sw_peer_ids[] = { 0 };
+
+static const struct property_entry ku_sw_props[] = {
+	PROPERTY_ENTRY_REF_ARRAY("devices", ku_sw_refs),
+	PROPERTY_ENTRY_STRING_ARRAY("peer-names", ku_sw_peer_names),
+	PROPERTY_ENTRY_U32_ARRAY("peer-ids", ku_sw_peer_ids),
+	{ }
+};
+
+static const struct software_node ku_sw_unit = {
+	.name = "shdev-kt-sw-unit",
+	.properties = ku_sw_props,
+};
+
+static const struct software_node *ku_sw_nodes[] = {
+	&ku_sw_a, &ku_sw_b, &ku_sw_unit, NULL
+};
+
+static void ku_sw_unregister(void *data)
+{
+	software_node_unregister_node_group(ku_sw_nodes);
+}
+
+static void ku_sw_a_setup(struct kt_dev *kt)
+{
+	kt->swnode = &ku_sw_a;
+}
+
+static void ku_sw_b_setup(struct kt_dev *kt)
+{
+	kt->swnode = &ku_sw_b;
+}
+
+static void shdev_unit_test_software_nodes(struct kunit *test)
+{
+	struct platform_device *unit;
+	struct kt_dev *a, *b;
+
+	KUNIT_ASSERT_EQ(test, software_node_register_node_group(ku_sw_nodes),
+			0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_sw_unregister,
+							NULL), 0);
+
+	/* Registered before its unit: a unit of its own. */
+	a = kt_create(test, ku_sw_a_setup);
+	unit = kunit_platform_device_alloc(test, "shdev-unit",
+					   PLATFORM_DEVID_AUTO);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, unit);
+	KUNIT_ASSERT_EQ(test, kt_device_add(test, unit, &ku_sw_unit), 0);
+	KUNIT_ASSERT_TRUE(test, device_is_bound(&unit->dev));
+	b = kt_create(test, ku_sw_b_setup);
+
+	KUNIT_EXPECT_EQ(test, ku_write(&unit->dev, "kt-peer"), -ENODEV);
+	kt_expect_local(test, b);
+	KUNIT_ASSERT_EQ(test, kt_write(a, "kt-peer"), 7);
+	kt_expect_remote(test, a, &kt_peer);
+	kt_expect_local(test, b);
+	KUNIT_ASSERT_EQ(test, kt_write(a, "local"), 5);
+
+	/* Bound again, it joins. */
+	device_release_driver(&a->pdev->dev);
+	KUNIT_ASSERT_EQ(test, device_attach(&a->pdev->dev), 1);
+	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(a->sd));
+	kt_log_clear(a);
+	kt_log_clear(b);
+
+	/* The node's peers, under their ids, and no other. */
+	KUNIT_EXPECT_EQ(test, ku_write(&unit->dev, "kt-peer2"), -EPERM);
+	KUNIT_ASSERT_EQ(test, kt_write(b, "kt-peer"), 7);
+	kt_expect_remote(test, a, &kt_peer);
+	kt_expect_remote(test, b, &kt_peer);
+	KUNIT_ASSERT_EQ(test, ku_write(&unit->dev, "local"), 5);
+	kt_expect_local(test, a);
+	kt_expect_local(test, b);
+	KUNIT_EXPECT_STREQ(test, a->log, "quiesce,validate,resume");
+	KUNIT_EXPECT_STREQ(test, b->log, "quiesce,validate,resume");
+}
+
 static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_trio),
+	KUNIT_CASE(shdev_unit_test_software_nodes),
 	KUNIT_CASE(shdev_unit_test_sizes),
 	KUNIT_CASE(shdev_unit_test_quiesce_rollback),
 	KUNIT_CASE(shdev_unit_test_backend_rollback),
