@@ -9,12 +9,20 @@
  * through port I/O, while Linux's drivers stay bound but keep off.  On a
  * real system the peer is another VM and the backend a hypervisor.
  *
+ * QEMU's PC has no Devicetree: a module of the demonstration
+ * (demo/unit/shdev-demo-unit.c) plays the platform code that describes
+ * display and keyboard as one unit, with software nodes, before their
+ * drivers load.
+ *
  * It talks to the host's driver (scripts/demo-host) on the console, with
  * lines that start with "@@": "@@ step ..." to show, "@@ check pass|fail
  * NAME" for the tally, "@@ shot NAME" and "@@ keys KEY..." to have the host
  * take a screenshot or type, after which the host writes a line back.
  *
- *   shdev-demo scenario [ROUNDS]   the scenario; with ROUNDS, the benchmark
+ *   shdev-demo bench ROUNDS        the benchmark of each device on its own,
+ *                                  before the unit is described
+ *   shdev-demo scenario [ROUNDS]   the scenario; with ROUNDS, round trips of
+ *                                  the unit
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -44,6 +52,7 @@
 #include "font.h"
 
 #define PEER		"vm1"
+#define UNIT_DEV	"shdev-unit"
 #define FB_DEV		"simple-framebuffer.0"
 #define FB_DRV		"simple-framebuffer"
 #define KBD_DEV		"i8042"
@@ -54,6 +63,8 @@
 #define AGENT		"/shdev-agent"
 #define AGENT_PEER	"vm3"
 #define AGENT_PEER_ID	"45"
+/* The medians of unbind+bind, from the benchmark to the scenario. */
+#define REBIND_FILE	"/tmp/rebind"
 
 /* Set-1 scancodes, as the i8042 translates them, of what the host types. */
 #define SC_ENTER	0x1c
@@ -535,19 +546,28 @@ static bool wait_for(const char *path, int ms)
 	return true;
 }
 
-/* Is the keyboard's evdev node back after a bind? */
-static bool keyboard_back(int ms)
+/* The keyboard's evdev node, once its driver has bound: -ENODEV if late. */
+static int keyboard_wait(int ms)
 {
 	double end = now_us() + ms * 1000.0;
 	int fd;
 
 	while ((fd = open_keyboard()) < 0) {
 		if (now_us() > end)
-			return false;
+			return fd;
 		usleep(500);
 	}
-	close(fd);
-	return true;
+	return fd;
+}
+
+/* Is the keyboard's evdev node back after a bind? */
+static bool keyboard_back(int ms)
+{
+	int fd = keyboard_wait(ms);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
 }
 
 /*
@@ -642,30 +662,41 @@ static int drm_state(struct app_drm *d)
 	return ioctl(d->fd, DRM_IOCTL_MODE_GETRESOURCES, &res) ? -errno : 0;
 }
 
-static void bench(int rounds, int kbd, struct app_drm *d)
+/*
+ * Each device on its own, before the unit is described: its round trips,
+ * then unbind+bind of its driver, with the files of an application.
+ */
+static int bench_main(int rounds)
 {
+	struct app_drm d = { 0 };
 	struct bench_dev devs[] = {
 		{ .label = "keyboard (i8042)", .dev = KBD_DEV, .drv = KBD_DRV },
 		{ .label = "display (simpledrm)", .dev = FB_DEV, .drv = FB_DRV,
-		  .drm = d },
+		  .drm = &d },
 	};
 	int rebinds = rounds < 20 ? rounds : 20;
 	char after[64];
-	int i;
+	FILE *f;
+	int i, kbd;
 
-	say("step benchmark: %d release+reclaim round trips, then %d unbind+bind cycles, of each device",
+	say("step benchmark: %d release+reclaim round trips, then %d unbind+bind cycles, of each device on its own",
 	    rounds, rebinds);
+	kbd = keyboard_wait(10000);
+	check(kbd >= 0 && !drm_setup(&d),
+	      "bench: the application opens the keyboard and draws on the DRM device");
+	if (kbd < 0 || d.fd <= 0)
+		return 1;
 	tsc_calibrate();
 	for (i = 0; i < 2; i++)
 		bench_transfers(&devs[i], rounds);
 	file_state(after, sizeof(after), evdev_state(kbd));
-	check(!evdev_state(kbd) && !drm_state(d),
+	check(!evdev_state(kbd) && !drm_state(&d),
 	      "bench: the application's files work after the round trips");
 
 	bench_rebind(&devs[0], rebinds, true);
 	file_state(devs[0].files, sizeof(devs[0].files), evdev_state(kbd));
 	bench_rebind(&devs[1], rebinds, false);
-	file_state(devs[1].files, sizeof(devs[1].files), drm_state(d));
+	file_state(devs[1].files, sizeof(devs[1].files), drm_state(&d));
 
 	say("bench %-20s %-26s %-26s %8s  %s", "device", "shdev release+reclaim",
 	    "unbind+bind", "ratio", "application's file after");
@@ -686,6 +717,46 @@ static void bench(int rounds, int kbd, struct app_drm *d)
 		    devs[i].rt_med - devs[i].rel_med);
 	say("bench %s: the application's content is on the screen again %.1f ms (p99 %.1f ms) after the release began; after unbind+bind, never: its DRM file is lost",
 	    devs[1].label, devs[1].back_med / 1000, devs[1].back_p99 / 1000);
+
+	f = fopen(REBIND_FILE, "w");
+	if (f) {
+		fprintf(f, "%f %f\n", devs[0].ub_med, devs[1].ub_med);
+		fclose(f);
+	}
+	return failures != 0;
+}
+
+/*
+ * The unit's round trips, display and keyboard together, against
+ * unbind+bind of both drivers as the benchmark measured them.
+ */
+static void bench_unit(int rounds, int kbd, struct app_drm *d)
+{
+	struct bench_dev unit = { .label = "display+keyboard unit",
+				  .dev = UNIT_DEV, .drm = d };
+	double ub[2] = { 0, 0 };
+	char after[64];
+	FILE *f;
+	int err;
+
+	say("step benchmark: %d release+reclaim round trips of the unit",
+	    rounds);
+	tsc_calibrate();
+	bench_transfers(&unit, rounds);
+	err = evdev_state(kbd);
+	if (!err)
+		err = drm_state(d);
+	file_state(after, sizeof(after), err);
+	check(!err, "bench: the application's files work after the unit's round trips");
+	f = fopen(REBIND_FILE, "r");
+	if (!f || fscanf(f, "%lf %lf", &ub[0], &ub[1]) != 2)
+		ub[0] = ub[1] = 0;
+	if (f)
+		fclose(f);
+	say("bench %-20s %.0f us (p99 %.0f us; release %.0f us), content back %.1f ms; unbind+bind of both %.1f ms: %.0fx; files %s",
+	    unit.label, unit.rt_med, unit.rt_p99, unit.rel_med,
+	    unit.back_med / 1000, (ub[0] + ub[1]) / 1000,
+	    (ub[0] + ub[1]) / unit.rt_med, after);
 }
 
 /*
@@ -766,7 +837,7 @@ static void agent_step(struct app_drm *d)
 	bool ok;
 	int err;
 
-	say("step 5: a userspace agent, standing for a VMM, takes the display for its peer %s and dies",
+	say("step 5: a userspace agent, standing for a VMM, takes the unit for its peer %s and dies",
 	    AGENT_PEER);
 	ok = !agent_start(&a) &&
 		agent_said(&a, "peer " AGENT_PEER, line, sizeof(line), 3000);
@@ -775,23 +846,28 @@ static void agent_step(struct app_drm *d)
 	if (!ok)
 		return;
 
-	err = set_owner(FB_DEV, AGENT_PEER);
+	err = set_owner(UNIT_DEV, AGENT_PEER);
 	ok = agent_said(&a, "release " FB_DEV, line, sizeof(line), 3000);
 	if (ok)
 		say("log %s", line);
 	check(ok && strstr(line, "mem 0x"),
 	      "the agent reads the display's release request, with its MMIO range");
+	ok = agent_said(&a, "release " KBD_DEV, line, sizeof(line), 3000);
+	if (ok)
+		say("log %s", line);
+	check(ok, "the agent reads the keyboard's release request");
 	ok = agent_said(&a, "answered", line, sizeof(line), 3000);
-	check(ok && !err && owner_is(FB_DEV, AGENT_PEER),
-	      "the agent's answer gives the display to %s (%s)", AGENT_PEER,
+	check(ok && !err && owner_is(FB_DEV, AGENT_PEER) &&
+	      owner_is(KBD_DEV, AGENT_PEER),
+	      "the agent's answers give the unit to %s (%s)", AGENT_PEER,
 	      strerror(-err));
 
 	kill(a.pid, SIGKILL);
 	waitpid(a.pid, NULL, 0);
 	close(a.out);
-	check(owner_is(FB_DEV, "local"),
-	      "killing the agent brings the display back local");
-	err = set_owner(FB_DEV, AGENT_PEER);
+	check(owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
+	      "killing the agent brings display and keyboard back local");
+	err = set_owner(UNIT_DEV, AGENT_PEER);
 	check(err == -EINVAL && !drm_dirty(d),
 	      "its peer is gone with it and the application's same DRM file works");
 	/*
@@ -804,14 +880,17 @@ static void agent_step(struct app_drm *d)
 static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
-	int kbd, peer[2], n, status, err[2];
+	int kbd, peer[2], n, status, err;
 	char line[64] = "";
 	bool done;
 	pid_t pid;
 	FILE *f;
 
 	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
-	kbd = open_keyboard();
+	check(!access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" FB_DEV, F_OK) &&
+	      !access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" KBD_DEV, F_OK),
+	      "display and keyboard are members of the unit %s", UNIT_DEV);
+	kbd = keyboard_wait(10000);
 	check(kbd >= 0, "the application opens the keyboard (%s)", KBD_NAME);
 	check(!drm_setup(&d), "the application draws on the DRM device");
 	if (kbd < 0 || d.fd <= 0)
@@ -821,14 +900,15 @@ static int scenario(int rounds)
 	n = read_keys(kbd, KEY_A, 3000, &done);
 	check(done, "a key typed reaches the application (%d key events)", n);
 
-	say("step 2: display and keyboard are released to peer %s", PEER);
-	err[0] = set_owner(FB_DEV, PEER);
-	err[1] = set_owner(KBD_DEV, PEER);
-	check(!err[0] && !err[1],
-	      "writing %s to both ownership attributes succeeds (%s, %s)",
-	      PEER, strerror(-err[0]), strerror(-err[1]));
-	check(owner_is(FB_DEV, PEER) && owner_is(KBD_DEV, PEER),
-	      "both ownership attributes read %s", PEER);
+	say("step 2: display and keyboard, one unit, are released to peer %s",
+	    PEER);
+	err = set_owner(UNIT_DEV, PEER);
+	check(!err, "writing %s to the unit's ownership attribute succeeds (%s)",
+	      PEER, strerror(-err));
+	check(owner_is(UNIT_DEV, PEER) && owner_is(FB_DEV, PEER) &&
+	      owner_is(KBD_DEV, PEER),
+	      "the unit's, the display's and the keyboard's ownership attributes read %s",
+	      PEER);
 	check(!drm_dirty(&d), "the application's DRM commits complete while away");
 
 	say("step 3: the peer stand-in draws a PIN pad and reads the keyboard through the i8042 ports");
@@ -857,14 +937,13 @@ static int scenario(int rounds)
 	n = read_keys(kbd, KEY_1, 300, &done);
 	check(n == 0, "the application sees no key while away (%d events)", n);
 
-	say("step 4: display and keyboard are reclaimed");
-	err[1] = set_owner(KBD_DEV, "local");
-	err[0] = set_owner(FB_DEV, "local");
-	check(!err[0] && !err[1],
-	      "writing local to both ownership attributes succeeds (%s, %s)",
-	      strerror(-err[0]), strerror(-err[1]));
-	check(owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
-	      "both ownership attributes read local");
+	say("step 4: the unit is reclaimed");
+	err = set_owner(UNIT_DEV, "local");
+	check(!err, "writing local to the unit's ownership attribute succeeds (%s)",
+	      strerror(-err));
+	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
+	      owner_is(KBD_DEV, "local"),
+	      "the unit's, the display's and the keyboard's ownership attributes read local");
 	/* The reclaim queued the repaint; a one-pixel commit waits for it. */
 	check(!drm_sync(&d), "the application's DRM file commits after the reclaim");
 	host("shot 4-reclaimed");
@@ -877,7 +956,7 @@ static int scenario(int rounds)
 
 	agent_step(&d);
 	if (rounds)
-		bench(rounds, kbd, &d);
+		bench_unit(rounds, kbd, &d);
 	say("done %d failed", failures);
 	return failures != 0;
 }
@@ -886,6 +965,9 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "scenario"))
 		return scenario(argc > 2 ? atoi(argv[2]) : 0);
-	fprintf(stderr, "usage: %s scenario [ROUNDS]\n", argv[0]);
+	if (argc == 3 && !strcmp(argv[1], "bench") && atoi(argv[2]) > 0)
+		return bench_main(atoi(argv[2]));
+	fprintf(stderr, "usage: %s scenario [ROUNDS] | bench ROUNDS\n",
+		argv[0]);
 	return 2;
 }
