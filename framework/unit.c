@@ -164,7 +164,7 @@ static int shdev_unit_parse_members(struct device *dev,
 	struct fwnode_reference_args args;
 	int i, j, ret;
 
-	for (i = 0; i <= SHDEV_UNIT_MAX; i++) {
+	for (i = 0; ; i++) {
 		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
 							 "devices", NULL, 0, i,
 							 &args);
@@ -175,7 +175,9 @@ static int shdev_unit_parse_members(struct device *dev,
 					     "devices: entry %d is not a node\n", i);
 		if (i == SHDEV_UNIT_MAX) {
 			fwnode_handle_put(args.fwnode);
-			break;
+			return dev_err_probe(dev, -EINVAL,
+					     "devices: more than %d entries\n",
+					     SHDEV_UNIT_MAX);
 		}
 		desc->members[i] = args.fwnode;
 		desc->nr = i + 1;
@@ -185,10 +187,8 @@ static int shdev_unit_parse_members(struct device *dev,
 						     "devices: %pfw listed twice\n",
 						     desc->members[i]);
 	}
-	if (!i || i > SHDEV_UNIT_MAX)
-		return dev_err_probe(dev, -EINVAL,
-				     "devices: %s entries, 1 to %d expected\n",
-				     i ? "more" : "no", SHDEV_UNIT_MAX);
+	if (!i)
+		return dev_err_probe(dev, -EINVAL, "devices: no entries\n");
 	return 0;
 }
 

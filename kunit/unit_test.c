@@ -841,7 +841,27 @@ static const struct software_node *ku_sw_nodes[] = {
 
 static void ku_sw_unregister(void *data)
 {
-	software_node_unregister_node_group(ku_sw_nodes);
+	software_node_unregister_node_group(data);
+}
+
+/* Register a NULL-terminated group of software nodes for the test. */
+static void ku_sw_register(struct kunit *test,
+			   const struct software_node **group)
+{
+	KUNIT_ASSERT_EQ(test, software_node_register_node_group(group), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_sw_unregister,
+							group), 0);
+}
+
+/* Add a "shdev-unit" platform device with @node; false if rejected. */
+static bool ku_sw_unit_add(struct kunit *test, struct platform_device **unit,
+			   const struct software_node *node)
+{
+	*unit = kunit_platform_device_alloc(test, "shdev-unit",
+					    PLATFORM_DEVID_AUTO);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, *unit);
+	KUNIT_ASSERT_EQ(test, kt_device_add(test, *unit, node), 0);
+	return device_is_bound(&(*unit)->dev);
 }
 
 static void ku_sw_a_setup(struct kt_dev *kt)
@@ -859,18 +879,11 @@ static void shdev_unit_test_software_nodes(struct kunit *test)
 	struct platform_device *unit;
 	struct kt_dev *a, *b;
 
-	KUNIT_ASSERT_EQ(test, software_node_register_node_group(ku_sw_nodes),
-			0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_sw_unregister,
-							NULL), 0);
+	ku_sw_register(test, ku_sw_nodes);
 
 	/* Registered before its unit: a unit of its own. */
 	a = kt_create(test, ku_sw_a_setup);
-	unit = kunit_platform_device_alloc(test, "shdev-unit",
-					   PLATFORM_DEVID_AUTO);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, unit);
-	KUNIT_ASSERT_EQ(test, kt_device_add(test, unit, &ku_sw_unit), 0);
-	KUNIT_ASSERT_TRUE(test, device_is_bound(&unit->dev));
+	KUNIT_ASSERT_TRUE(test, ku_sw_unit_add(test, &unit, &ku_sw_unit));
 	b = kt_create(test, ku_sw_b_setup);
 
 	KUNIT_EXPECT_EQ(test, ku_write(&unit->dev, "kt-peer"), -ENODEV);
@@ -899,6 +912,45 @@ static void shdev_unit_test_software_nodes(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, b->log, "quiesce,validate,resume");
 }
 
+#define KU_NAME_LEN	24
+
+/* One member more than a unit may have: the unit is rejected. */
+static void shdev_unit_test_reject_too_many(struct kunit *test)
+{
+	const unsigned int n = SHDEV_UNIT_MAX + 1;
+	struct software_node_ref_args *refs;
+	const struct software_node **group;
+	struct software_node *nodes;
+	struct property_entry *props;
+	struct platform_device *unit;
+	unsigned int i;
+	char *names;
+
+	nodes = kunit_kcalloc(test, n + 1, sizeof(*nodes), GFP_KERNEL);
+	refs = kunit_kcalloc(test, n, sizeof(*refs), GFP_KERNEL);
+	group = kunit_kcalloc(test, n + 2, sizeof(*group), GFP_KERNEL);
+	props = kunit_kcalloc(test, 4, sizeof(*props), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, nodes && refs && group && props);
+	names = kunit_kcalloc(test, n, KU_NAME_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	for (i = 0; i < n; i++) {
+		snprintf(names + i * KU_NAME_LEN, KU_NAME_LEN,
+			 "shdev-kt-many-%u", i);
+		nodes[i].name = names + i * KU_NAME_LEN;
+		refs[i] = SOFTWARE_NODE_REFERENCE(&nodes[i]);
+		group[i] = &nodes[i];
+	}
+	props[0] = PROPERTY_ENTRY_REF_ARRAY_LEN("devices", refs, n);
+	props[1] = PROPERTY_ENTRY_STRING_ARRAY("peer-names", ku_sw_peer_names);
+	props[2] = PROPERTY_ENTRY_U32_ARRAY("peer-ids", ku_sw_peer_ids);
+	nodes[n].name = "shdev-kt-many-unit";
+	nodes[n].properties = props;
+	group[n] = &nodes[n];
+	ku_sw_register(test, group);
+
+	KUNIT_EXPECT_FALSE(test, ku_sw_unit_add(test, &unit, &nodes[n]));
+}
+
 static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_trio),
 	KUNIT_CASE(shdev_unit_test_software_nodes),
@@ -925,6 +977,7 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_reject_owner),
 	KUNIT_CASE(shdev_unit_test_reject_clock),
 	KUNIT_CASE(shdev_unit_test_reject_attestation),
+	KUNIT_CASE(shdev_unit_test_reject_too_many),
 	{}
 };
 
