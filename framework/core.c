@@ -1582,8 +1582,8 @@ static bool shdev_is_node_of(const struct fwnode_handle *fwnode,
 /*
  * With shdev_devices_lock held: put @sd in the unit that names its node,
  * or in a unit of its own.  A Devicetree unit not yet probed defers the
- * member; platform code adds a unit from ACPI or software nodes before its
- * members probe.
+ * member; a unit described otherwise must be added before its members
+ * register, which platform code that gives software nodes arranges.
  */
 static int shdev_join(struct shdev *sd)
 {
@@ -1724,6 +1724,35 @@ fail:
 }
 EXPORT_SYMBOL_GPL(devm_shdev_register);
 
+/*
+ * With shdev_devices_lock held: members whose drivers registered before
+ * the unit stay units of their own, driven by Linux, until they bind
+ * again.  A unit its peer owns since boot cannot have such a member.
+ */
+static int shdev_unit_check_registered(struct shdev_unit *u)
+{
+	const struct shdev_unit_desc *desc = u->desc;
+	struct shdev *sd;
+	unsigned int m;
+	int ret = 0;
+
+	list_for_each_entry(sd, &shdev_devices, node) {
+		for (m = 0; m < desc->nr; m++) {
+			if (!shdev_is_node_of(desc->members[m], &sd->pdev->dev))
+				continue;
+			if (u->receiving) {
+				dev_err(desc->dev, "member %s is driven by Linux already: the unit cannot be %s's since boot\n",
+					dev_name(&sd->pdev->dev), desc->initial_peer);
+				ret = -EBUSY;
+			} else {
+				dev_warn(desc->dev, "member %s registered before its unit: it joins when its driver binds again\n",
+					 dev_name(&sd->pdev->dev));
+			}
+		}
+	}
+	return ret;
+}
+
 /**
  * shdev_unit_add() - register a unit described by firmware
  * @desc: the unit, parsed; it stays valid until shdev_unit_del()
@@ -1734,14 +1763,13 @@ EXPORT_SYMBOL_GPL(devm_shdev_register);
  * its members probe with their gates closed, until the backend reports
  * the peer's offer with shdev_grant().
  *
- * Return: 0, -EBUSY during system sleep, the error of holding the unit's
+ * Return: 0, -EBUSY during system sleep or for a unit a peer owns at boot
+ * whose member Linux drives already, the error of holding the unit's
  * resources, -ENOMEM.
  */
 int shdev_unit_add(struct shdev_unit_desc *desc)
 {
 	struct shdev_unit *u;
-	struct shdev *sd;
-	unsigned int m;
 	int ret;
 
 	u = shdev_unit_alloc(desc->dev);
@@ -1770,20 +1798,24 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 	shdev_attr_init(&u->ownership, unit_ownership_show,
 			unit_ownership_store);
 	ret = sysfs_create_group(&desc->dev->kobj, &u->ownership.group);
-	if (ret) {
-		shdev_unit_free(u);
-		return ret;
-	}
+	if (ret)
+		goto undo;
 
 	mutex_lock(&shdev_devices_lock);
-	list_for_each_entry(sd, &shdev_devices, node)
-		for (m = 0; m < desc->nr; m++)
-			if (shdev_is_node_of(desc->members[m], &sd->pdev->dev))
-				dev_warn(desc->dev, "member %s registered before its unit: it joins when its driver binds again\n",
-					 dev_name(&sd->pdev->dev));
-	list_add_tail(&u->node, &shdev_units);
+	ret = shdev_unit_check_registered(u);
+	if (!ret)
+		list_add_tail(&u->node, &shdev_units);
 	mutex_unlock(&shdev_devices_lock);
-	return 0;
+	if (!ret)
+		return 0;
+	sysfs_remove_group(&desc->dev->kobj, &u->ownership.group);
+undo:
+	if (u->receiving) {
+		desc->unhold(desc);
+		shdev_sleep_unblock(u, NULL);
+	}
+	shdev_unit_free(u);
+	return ret;
 }
 
 /**

@@ -33,6 +33,7 @@
 
 struct shdev_unit_res {
 	struct shdev_unit_desc desc;
+	struct fwnode_handle *fwnode;	/* the unit's own node */
 	struct clk_bulk_data *clks;
 	int nr_clks;
 	struct regulator_bulk_data *supplies;
@@ -97,6 +98,7 @@ static void shdev_unit_put(void *data)
 		regulator_bulk_free(r->nr_supplies, r->supplies);
 	for (i = 0; i < r->desc.nr; i++)
 		fwnode_handle_put(r->desc.members[i]);
+	fwnode_handle_put(r->fwnode);
 }
 
 static void shdev_unit_put_paths(void *data)
@@ -157,6 +159,28 @@ static int shdev_unit_get_paths(struct device *dev, struct device_node *np,
 	return icc_bulk_set_bw(n, r->paths);
 }
 
+/*
+ * Whether "devices" has an entry from @from on: an empty entry, or a
+ * reference to a software node not registered, reads as the end of the
+ * list too, and must not cut the unit short.
+ */
+static bool shdev_unit_more_members(struct device *dev, int from)
+{
+	struct fwnode_reference_args args;
+	int i, ret;
+
+	for (i = from; i <= SHDEV_UNIT_MAX; i++) {
+		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
+							 "devices", NULL, 0, i,
+							 &args);
+		if (!ret)
+			fwnode_handle_put(args.fwnode);
+		if (ret != -ENOENT)
+			return true;
+	}
+	return false;
+}
+
 /* The devices of the unit, each a reference to its firmware node. */
 static int shdev_unit_parse_members(struct device *dev,
 				    struct shdev_unit_desc *desc)
@@ -168,7 +192,7 @@ static int shdev_unit_parse_members(struct device *dev,
 		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
 							 "devices", NULL, 0, i,
 							 &args);
-		if (ret == -ENOENT)
+		if (ret == -ENOENT && !shdev_unit_more_members(dev, i + 1))
 			break;
 		if (ret)
 			return dev_err_probe(dev, -EINVAL,
@@ -273,7 +297,9 @@ static int shdev_unit_probe(struct platform_device *pdev)
 	r->desc.hold = shdev_unit_hold;
 	r->desc.unhold = shdev_unit_unhold;
 
-	ret = devm_add_action(dev, shdev_unit_put, r);
+	/* The peers' names point into the node: keep it. */
+	r->fwnode = fwnode_handle_get(dev_fwnode(dev));
+	ret = devm_add_action_or_reset(dev, shdev_unit_put, r);
 	if (ret)
 		return ret;
 	ret = shdev_unit_parse_members(dev, &r->desc);

@@ -835,8 +835,22 @@ static const struct software_node ku_sw_unit = {
 	.properties = ku_sw_props,
 };
 
+/* The same unit, its peer's since boot. */
+static const struct property_entry ku_sw_boot_props[] = {
+	PROPERTY_ENTRY_REF_ARRAY("devices", ku_sw_refs),
+	PROPERTY_ENTRY_STRING_ARRAY("peer-names", ku_sw_peer_names),
+	PROPERTY_ENTRY_U32_ARRAY("peer-ids", ku_sw_peer_ids),
+	PROPERTY_ENTRY_STRING("initial-owner", "kt-peer"),
+	{ }
+};
+
+static const struct software_node ku_sw_unit_boot = {
+	.name = "shdev-kt-sw-unit-boot",
+	.properties = ku_sw_boot_props,
+};
+
 static const struct software_node *ku_sw_nodes[] = {
-	&ku_sw_a, &ku_sw_b, &ku_sw_unit, NULL
+	&ku_sw_a, &ku_sw_b, &ku_sw_unit, &ku_sw_unit_boot, NULL
 };
 
 static void ku_sw_unregister(void *data)
@@ -912,24 +926,48 @@ static void shdev_unit_test_software_nodes(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, b->log, "quiesce,validate,resume");
 }
 
+/*
+ * A unit its peer owns since boot cannot have a member that Linux drives
+ * already: it is rejected, and the member stays Linux's.
+ */
+static void shdev_unit_test_software_nodes_boot(struct kunit *test)
+{
+	struct platform_device *unit;
+	struct kt_dev *a;
+
+	ku_sw_register(test, ku_sw_nodes);
+	a = kt_create(test, ku_sw_a_setup);
+	KUNIT_EXPECT_FALSE(test, ku_sw_unit_add(test, &unit, &ku_sw_unit_boot));
+	kt_expect_local(test, a);
+	KUNIT_EXPECT_EQ(test, kt_write(a, "kt-peer"), 7);
+	KUNIT_EXPECT_EQ(test, kt_write(a, "local"), 5);
+}
+
 #define KU_NAME_LEN	24
 
-/* One member more than a unit may have: the unit is rejected. */
-static void shdev_unit_test_reject_too_many(struct kunit *test)
+/*
+ * One member more than a unit may have, or an entry that names a node
+ * not registered: the unit is rejected.  64 members make a unit.
+ */
+static void shdev_unit_test_reject_members(struct kunit *test)
 {
+	static const struct software_node unregistered = {
+		.name = "shdev-kt-unregistered",
+	};
 	const unsigned int n = SHDEV_UNIT_MAX + 1;
-	struct software_node_ref_args *refs;
+	struct software_node_ref_args *refs, gap[2];
 	const struct software_node **group;
 	struct software_node *nodes;
 	struct property_entry *props;
 	struct platform_device *unit;
-	unsigned int i;
+	unsigned int i, u;
 	char *names;
 
-	nodes = kunit_kcalloc(test, n + 1, sizeof(*nodes), GFP_KERNEL);
+	/* n members, then three units: of n, of n - 1, and with a gap. */
+	nodes = kunit_kcalloc(test, n + 3, sizeof(*nodes), GFP_KERNEL);
 	refs = kunit_kcalloc(test, n, sizeof(*refs), GFP_KERNEL);
-	group = kunit_kcalloc(test, n + 2, sizeof(*group), GFP_KERNEL);
-	props = kunit_kcalloc(test, 4, sizeof(*props), GFP_KERNEL);
+	group = kunit_kcalloc(test, n + 4, sizeof(*group), GFP_KERNEL);
+	props = kunit_kcalloc(test, 3 * 4, sizeof(*props), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, nodes && refs && group && props);
 	names = kunit_kcalloc(test, n, KU_NAME_LEN, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, names);
@@ -940,20 +978,33 @@ static void shdev_unit_test_reject_too_many(struct kunit *test)
 		refs[i] = SOFTWARE_NODE_REFERENCE(&nodes[i]);
 		group[i] = &nodes[i];
 	}
+	gap[0] = SOFTWARE_NODE_REFERENCE(&unregistered);
+	gap[1] = SOFTWARE_NODE_REFERENCE(&nodes[0]);
 	props[0] = PROPERTY_ENTRY_REF_ARRAY_LEN("devices", refs, n);
-	props[1] = PROPERTY_ENTRY_STRING_ARRAY("peer-names", ku_sw_peer_names);
-	props[2] = PROPERTY_ENTRY_U32_ARRAY("peer-ids", ku_sw_peer_ids);
-	nodes[n].name = "shdev-kt-many-unit";
-	nodes[n].properties = props;
-	group[n] = &nodes[n];
+	props[4] = PROPERTY_ENTRY_REF_ARRAY_LEN("devices", refs, n - 1);
+	props[8] = PROPERTY_ENTRY_REF_ARRAY("devices", gap);
+	for (u = 0; u < 3; u++) {
+		props[4 * u + 1] = PROPERTY_ENTRY_STRING_ARRAY("peer-names",
+							       ku_sw_peer_names);
+		props[4 * u + 2] = PROPERTY_ENTRY_U32_ARRAY("peer-ids",
+							    ku_sw_peer_ids);
+		nodes[n + u].name = u == 0 ? "shdev-kt-many-unit" :
+				    u == 1 ? "shdev-kt-64-unit" :
+					     "shdev-kt-gap-unit";
+		nodes[n + u].properties = &props[4 * u];
+		group[n + u] = &nodes[n + u];
+	}
 	ku_sw_register(test, group);
 
 	KUNIT_EXPECT_FALSE(test, ku_sw_unit_add(test, &unit, &nodes[n]));
+	KUNIT_EXPECT_TRUE(test, ku_sw_unit_add(test, &unit, &nodes[n + 1]));
+	KUNIT_EXPECT_FALSE(test, ku_sw_unit_add(test, &unit, &nodes[n + 2]));
 }
 
 static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_trio),
 	KUNIT_CASE(shdev_unit_test_software_nodes),
+	KUNIT_CASE(shdev_unit_test_software_nodes_boot),
 	KUNIT_CASE(shdev_unit_test_sizes),
 	KUNIT_CASE(shdev_unit_test_quiesce_rollback),
 	KUNIT_CASE(shdev_unit_test_backend_rollback),
@@ -977,7 +1028,7 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_reject_owner),
 	KUNIT_CASE(shdev_unit_test_reject_clock),
 	KUNIT_CASE(shdev_unit_test_reject_attestation),
-	KUNIT_CASE(shdev_unit_test_reject_too_many),
+	KUNIT_CASE(shdev_unit_test_reject_members),
 	{}
 };
 
