@@ -161,6 +161,9 @@ static void shdev_drm_remove(void *data)
 {
 	struct shdev_drm *sdrm = data;
 
+	/* Commits to come must not reach the shared device, going next. */
+	WARN_ON(!drm_dev_is_unplugged(sdrm->drm));
+
 	shdev_consumer_del(sdrm->sd, &sdrm->consumer);
 }
 
@@ -171,7 +174,10 @@ static void shdev_drm_remove(void *data)
  *
  * From now on @drm freezes and thaws with @sd's transfers; see
  * shdev_drm_commit_tail() for what the driver's commit tail must do.  The
- * consumer is removed when the device unbinds.
+ * consumer is removed when the device unbinds.  @drm may outlive the
+ * binding, kept by open files, and @sd does not: the driver's remove must
+ * unplug @drm with drm_dev_unplug(), as a driver of a device that can go
+ * away does; a warning says when it did not.
  *
  * Context: process context, from the driver's probe.
  * Return: 0, -EINVAL when @drm is not a DRM device of @sd's device, or

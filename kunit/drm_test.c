@@ -243,7 +243,10 @@ static bool kd_wait_commits(struct kd_dev *kd)
 	return done;
 }
 
-/* Turn everything off and drop the framebuffers, before the device goes. */
+/*
+ * Turn everything off, drop the framebuffers and unplug, as the driver's
+ * remove does, before the device goes.
+ */
 static void kd_teardown(void *data)
 {
 	struct kd_dev *kd = data;
@@ -254,6 +257,8 @@ static void kd_teardown(void *data)
 	kd_commit(kd, NULL, NULL);
 	for (i = 0; i < ARRAY_SIZE(kd->fb); i++)
 		drm_framebuffer_put(&kd->fb[i]);
+	if (!drm_dev_is_unplugged(&kd->drm))
+		drm_dev_unplug(&kd->drm);
 }
 
 /* Not the helper's, freed with the device's driver: the DRM device may stay. */
@@ -417,6 +422,7 @@ static void shdev_drm_test_commit_after_unbind(struct kunit *test)
 	drm_dev_unplug(&kd->drm);		/* the driver's remove */
 	device_release_driver(&kt->pdev->dev);
 	KUNIT_ASSERT_NULL(test, READ_ONCE(kt->sd));
+	kd->sd = NULL;				/* freed: never to be reached */
 
 	KUNIT_EXPECT_EQ(test, kd_commit(kd, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, kd->plane_disables, 1);

@@ -350,6 +350,10 @@ def plan_file(s, name):
                 P['drm'] = (b, att, achk)
                 P['derived'].append('DRM device attached')
                 P['todo'].append('DRM commit tail: call shdev_drm_commit_tail()')
+                # Open files keep the DRM device after the unbind frees
+                # the shared device: remove must unplug it.
+                if not [t for t in text(s, name) if 'drm_dev_unplug(' in t]:
+                    P['todo'].append('remove: drm_dev_unplug(), not drm_dev_unregister()')
 
     # Input devices from input_allocate_device() need the platform device as
     # parent to be found below it.
