@@ -68,21 +68,30 @@ static bool demo_has_node(struct device *dev,
 			  const struct software_node *node)
 {
 	const struct fwnode_handle *fwnode = software_node_fwnode(node);
+	const struct fwnode_handle *own = dev_fwnode(dev);
 
-	return fwnode && dev_fwnode(dev) == fwnode;
+	return fwnode && own && (own == fwnode || own->secondary == fwnode);
 }
 
+/* Under the device lock, so that no driver binds meanwhile. */
 static int demo_describe(struct device *dev)
 {
 	const struct software_node *node = demo_node_of(dev);
-	int ret;
+	int ret = 0;
 
-	if (!node || demo_has_node(dev, node))
+	if (!node)
 		return 0;
-	ret = device_add_software_node(dev, node);
-	if (ret)
-		dev_err(dev, "cannot describe it as a member of the unit: %d\n",
-			ret);
+	device_lock(dev);
+	if (dev->driver) {
+		dev_err(dev, "bound already: load shdev-demo-unit before its driver\n");
+		ret = -EBUSY;
+	} else if (!demo_has_node(dev, node)) {
+		ret = device_add_software_node(dev, node);
+		if (ret)
+			dev_err(dev, "cannot describe it as a member of the unit: %d\n",
+				ret);
+	}
+	device_unlock(dev);
 	return ret;
 }
 
@@ -112,7 +121,7 @@ static struct notifier_block demo_nb = {
 
 /*
  * Call @fn for each member that exists already, as the framebuffer does
- * from boot.  A member already bound would stay out of the unit: -EBUSY.
+ * from boot; stop at its first error.
  */
 static int demo_each_member(int (*fn)(struct device *dev))
 {
@@ -132,12 +141,12 @@ static int demo_each_member(int (*fn)(struct device *dev))
 	return ret;
 }
 
-static int demo_unbound(struct device *dev)
+/* Unbound with the unit's device: bind the member again, on its own. */
+static int demo_rebind(struct device *dev)
 {
-	if (!device_is_bound(dev))
-		return 0;
-	dev_err(dev, "bound already: load shdev-demo-unit before its driver\n");
-	return -EBUSY;
+	if (device_attach(dev) < 0)
+		dev_warn(dev, "not bound again\n");
+	return 0;
 }
 
 static int __init demo_unit_init(void)
@@ -145,9 +154,6 @@ static int __init demo_unit_init(void)
 	struct platform_device *pdev;
 	int ret;
 
-	ret = demo_each_member(demo_unbound);
-	if (ret)
-		return ret;
 	ret = software_node_register_node_group(demo_nodes);
 	if (ret)
 		return ret;
@@ -185,7 +191,10 @@ unregister_nodes:
 }
 module_init(demo_unit_init);
 
-/* The unit's device goes first: its members' drivers unbind with it. */
+/*
+ * The unit's device goes first: its members' drivers unbind with it, and
+ * bind again once their nodes are gone.
+ */
 static void __exit demo_unit_exit(void)
 {
 	platform_device_del(demo_unit_pdev);
@@ -194,6 +203,7 @@ static void __exit demo_unit_exit(void)
 	bus_unregister_notifier(&platform_bus_type, &demo_nb);
 	demo_each_member(demo_forget);
 	software_node_unregister_node_group(demo_nodes);
+	demo_each_member(demo_rebind);
 }
 module_exit(demo_unit_exit);
 
