@@ -73,16 +73,21 @@
 
 static int failures;
 
+static void vsay(const char *fmt, va_list ap)
+{
+	printf("@@ ");
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("@@ ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 /* Ask the host for something and wait until it is done. */
@@ -91,12 +96,9 @@ static void host(const char *fmt, ...)
 	char line[128];
 	va_list ap;
 
-	printf("@@ ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		exit(1);
 }
@@ -178,20 +180,26 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* The ownership attribute of platform device @dev. */
+static const char *ownership(char *path, size_t len, const char *dev)
+{
+	snprintf(path, len, "/sys/bus/platform/devices/%s/ownership", dev);
+	return path;
+}
+
 static int set_owner(const char *dev, const char *owner)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/ownership", dev);
-	return write_file(path, owner);
+	return write_file(ownership(path, sizeof(path), dev), owner);
 }
 
 static bool owner_is(const char *dev, const char *owner)
 {
 	char path[128], buf[64];
 
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/ownership", dev);
-	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, owner);
+	return !read_file(ownership(path, sizeof(path), dev), buf, sizeof(buf)) &&
+	       !strcmp(buf, owner);
 }
 
 /* Drawing, into a buffer of 3 or 4 bytes per pixel (XRGB, little end). */
@@ -623,9 +631,7 @@ static bool bench_transfers_on(struct bench_dev *b, int rounds, int cpu)
 	 * Through one open file, as a daemon that polls the attribute writes
 	 * it: opening a sysfs file is a path walk, not part of a transfer.
 	 */
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/ownership",
-		 b->dev);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(ownership(path, sizeof(path), b->dev), O_WRONLY | O_CLOEXEC);
 	if (pin_to(cpu))
 		rounds = -1;
 	for (i = 0; fd >= 0 && i < rounds; i++) {

@@ -1652,8 +1652,8 @@ found:
  *
  * Adds the ``ownership`` attribute and the debugfs statistics.  A device
  * that a unit names joins that unit (and waits for a unit of Devicetree
- * to probe); any other device is a unit of its own.  It starts local.  When the driver
- * unbinds, a unit held by a peer is reclaimed first.
+ * to probe); any other device is a unit of its own.  It starts local.
+ * When the driver unbinds, a unit held by a peer is reclaimed first.
  *
  * Context: process context, from the driver's probe.
  * Return: the shared device or an ERR_PTR(): -EINVAL for missing

@@ -159,6 +159,14 @@ static int shdev_unit_get_paths(struct device *dev, struct device_node *np,
 	return icc_bulk_set_bw(n, r->paths);
 }
 
+/* Entry @i of "devices": the member's node, its reference taken. */
+static int shdev_unit_member(struct device *dev, int i,
+			     struct fwnode_reference_args *args)
+{
+	return fwnode_property_get_reference_args(dev_fwnode(dev), "devices",
+						  NULL, 0, i, args);
+}
+
 /*
  * Whether "devices" has an entry from @from on: an empty entry, or a
  * reference to a software node not registered, reads as the end of the
@@ -170,9 +178,7 @@ static bool shdev_unit_more_members(struct device *dev, int from)
 	int i, ret;
 
 	for (i = from; i <= SHDEV_UNIT_MAX; i++) {
-		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
-							 "devices", NULL, 0, i,
-							 &args);
+		ret = shdev_unit_member(dev, i, &args);
 		if (!ret)
 			fwnode_handle_put(args.fwnode);
 		if (ret != -ENOENT)
@@ -189,9 +195,7 @@ static int shdev_unit_parse_members(struct device *dev,
 	int i, j, ret;
 
 	for (i = 0; ; i++) {
-		ret = fwnode_property_get_reference_args(dev_fwnode(dev),
-							 "devices", NULL, 0, i,
-							 &args);
+		ret = shdev_unit_member(dev, i, &args);
 		if (ret == -ENOENT && !shdev_unit_more_members(dev, i + 1))
 			break;
 		if (ret)
