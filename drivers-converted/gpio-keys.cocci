@@ -2,9 +2,11 @@
 /// Convert gpio-keys to shdev: the device can be handed to another VM and
 /// taken back with its driver bound and its input device registered (the
 /// core stacks the input device on the shared device and freezes it).
-/// quiesce disables every button's interrupt and stops its debounce and
-/// release timers, as gpio_keys_disable_button() does but without marking
-/// the button disabled by the user; resume enables them again.
+/// quiesce stops every button's debounce and release timers, as
+/// gpio_keys_quiesce_key() does at unbind; the core disables the buttons'
+/// interrupts (named with shdev_add_irq() as they are requested) after
+/// quiesce and enables them before resume, nesting with the user's
+/// disabled_keys, so resume has nothing to do.
 ///
 /// Not derived yet: reporting the lines' state after the transfer, as system
 /// resume does with gpio_keys_report_state().  In resume the input device
@@ -38,39 +40,14 @@ identifier pdev;
 +	struct gpio_keys_drvdata *ddata = shdev_get_drvdata(sd);
 +	int i;
 +
-+	mutex_lock(&ddata->disable_lock);
-+	for (i = 0; i < ddata->pdata->nbuttons; i++) {
-+		struct gpio_button_data *bdata = &ddata->data[i];
-+
-+		/* A button the user disabled is quiet already. */
-+		if (!bdata->disabled) {
-+			disable_irq(bdata->irq);
-+			gpio_keys_quiesce_key(bdata);
-+		}
-+	}
-+	mutex_unlock(&ddata->disable_lock);
++	for (i = 0; i < ddata->pdata->nbuttons; i++)
++		gpio_keys_quiesce_key(&ddata->data[i]);
 +	return 0;
 +}
 +
- static int gpio_keys_probe(struct platform_device *pdev)
- {
- ...
- }
-
-@@
-identifier pdev;
-@@
-
++/* The core enables the interrupts again; the timers start with them. */
 +static int gpio_keys_shdev_resume(struct shdev *sd)
 +{
-+	struct gpio_keys_drvdata *ddata = shdev_get_drvdata(sd);
-+	int i;
-+
-+	mutex_lock(&ddata->disable_lock);
-+	for (i = 0; i < ddata->pdata->nbuttons; i++)
-+		if (!ddata->data[i].disabled)
-+			enable_irq(ddata->data[i].irq);
-+	mutex_unlock(&ddata->disable_lock);
 +	return 0;
 +}
 +
@@ -107,3 +84,16 @@ identifier pdev, ddata, input;
 +		return PTR_ERR(ddata->shdev);
  ...
  }
+
+@@
+identifier dev, isr, irqflags, desc, error;
+@@
+
+ 	error = devm_request_any_context_irq(dev, bdata->irq, isr, irqflags,
+ 					     desc, bdata);
+ 	if (error < 0) {
+ 		...
+ 	}
++	error = shdev_add_irq(ddata->shdev, bdata->irq);
++	if (error)
++		return error;

@@ -5,11 +5,14 @@
 /// shared device and refuses their writes while it is away).
 ///
 /// quiesce shuts out i8042_command(): other drivers (LED and platform
-/// drivers) get -EBUSY while the peer owns the controller.  Then it
-/// disables the controller's interrupts, so that the bytes the keyboard
-/// and the mouse send are left for the peer.  resume drops the bytes the
-/// peer left unread, writes the driver's command byte (i8042_ctr) again,
-/// since the peer may have changed it, and enables the interrupts.
+/// drivers) get -EBUSY while the peer owns the controller, and the flush
+/// that remove(), shutdown and system sleep start with reads nothing, so
+/// that the peer's keystrokes stay the peer's.  The panic blink leaves the
+/// controller alone too.  The core disables the controller's interrupts
+/// (1 and 12, named with shdev_add_irq()) after quiesce and enables them
+/// before resume.  resume drops the bytes the peer left unread and writes
+/// the driver's command byte (i8042_ctr) again, since the peer may have
+/// changed it.
 ///
 /// Not derived: a peer that changes the active multiplexing mode of an
 /// AUX multiplexer, or the Dritek extension, is not undone; system resume
@@ -48,6 +51,33 @@ identifier param, command, flags, retval;
  }
 
 @@
+@@
+
+ static int i8042_flush(void)
+ {
+ 	...
+-	while ((str = i8042_read_status()) & I8042_STR_OBF) {
++	while (!i8042_away && ((str = i8042_read_status()) & I8042_STR_OBF)) {
+ 	...
+ 	}
+ 	...
+ }
+
+@@
+identifier state;
+@@
+
+ static long i8042_panic_blink(int state)
+ {
+ 	...
+ 	char led;
++
++	if (READ_ONCE(i8042_away))
++		return 0;
+ 	...
+ }
+
+@@
 identifier dev;
 @@
 
@@ -58,11 +88,6 @@ identifier dev;
 +	spin_lock_irqsave(&i8042_lock, flags);
 +	i8042_away = true;
 +	spin_unlock_irqrestore(&i8042_lock, flags);
-+
-+	if (i8042_aux_irq_registered)
-+		disable_irq(I8042_AUX_IRQ);
-+	if (i8042_kbd_irq_registered)
-+		disable_irq(I8042_KBD_IRQ);
 +	return 0;
 +}
 +
@@ -80,17 +105,15 @@ identifier dev;
 +	unsigned long flags;
 +	int error;
 +
++	spin_lock_irqsave(&i8042_lock, flags);
++	i8042_away = false;
++	spin_unlock_irqrestore(&i8042_lock, flags);
++
 +	/* What the peer left unread is not ours. */
 +	i8042_flush();
 +	spin_lock_irqsave(&i8042_lock, flags);
-+	i8042_away = false;
 +	error = __i8042_command(&i8042_ctr, I8042_CMD_CTL_WCTR);
 +	spin_unlock_irqrestore(&i8042_lock, flags);
-+
-+	if (i8042_kbd_irq_registered)
-+		enable_irq(I8042_KBD_IRQ);
-+	if (i8042_aux_irq_registered)
-+		enable_irq(I8042_AUX_IRQ);
 +	return error ? -EIO : 0;
 +}
 +
@@ -136,6 +159,12 @@ statement S;
 +	sd = devm_shdev_register(dev, &i8042_shdev_ops, NULL);
 +	if (IS_ERR(sd))
 +		return PTR_ERR(sd);
++	/* Its interrupts are not its platform device's resources. */
++	error = shdev_add_irq(sd, I8042_KBD_IRQ);
++	if (!error)
++		error = shdev_add_irq(sd, I8042_AUX_IRQ);
++	if (error)
++		return error;
  	if (i8042_reset == I8042_RESET_ALWAYS) S
  	...
  }

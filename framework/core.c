@@ -19,6 +19,9 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/kref.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kobject.h>
@@ -29,6 +32,7 @@
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
+#include <linux/reboot.h>
 #include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
@@ -54,20 +58,31 @@ struct shdev_attr {
 };
 
 struct shdev {
+	struct kref ref;		/* the registry's, and lookups' */
 	struct platform_device *pdev;
 	const struct shdev_ops *ops;
 	void *priv;
-	struct shdev_unit *unit;
+	struct shdev_unit *unit;	/* referenced */
 	unsigned int index;		/* in unit->members[] */
 
-	/* The gate: readers in shdev_enter(), closed by the transfer. */
-	struct srcu_struct srcu;
+	/*
+	 * The gate: readers in shdev_enter(), under shdev_srcu.  Written
+	 * with release and read with acquire ordering, so that a reader
+	 * that finds the gate open also sees what resume wrote before.
+	 */
 	bool away;
+
+	/* Interrupts the core disables while the device is away. */
+	unsigned int nr_irqs;		/* added with shdev_add_irq() */
+	unsigned int irqs[SHDEV_IRQS_MAX];
+	unsigned int nr_off;		/* disabled by the core, under the lock */
+	unsigned int irqs_off[SHDEV_IRQS_MAX * 2];
 
 	/* Under the unit's lock. */
 	bool left;			/* the peer has had the resources */
 	bool tainted;			/* sanitize before the next resume */
-	bool orphan;			/* driver gone, peer still holds it */
+	bool orphan;			/* driver unbinding or gone: no callback */
+	bool kept;			/* on record after unbind, for its peer */
 	bool granted;			/* its peer offered it (receiving) */
 	bool refused;			/* ... without matching resources or evidence */
 	bool dma_owned;			/* DMA blocked through ownership */
@@ -79,8 +94,10 @@ struct shdev {
 };
 
 struct shdev_unit {
-	struct device *dev;		/* named in messages and debugfs */
+	struct kref ref;		/* its description's, its members' */
+	struct device *dev;		/* referenced; in messages and debugfs */
 	const struct shdev_unit_desc *desc;	/* NULL: a device on its own */
+	bool desc_gone;			/* firmware unit unregistered */
 
 	/* What ownership_show() reports; written under both locks. */
 	spinlock_t state_lock;
@@ -103,13 +120,22 @@ struct shdev_unit {
 	struct list_head node;
 };
 
-/* Lock order: shdev_devices_lock, unit lock, shdev_peers_lock. */
+/*
+ * The registry.  shdev_devices_lock protects the lists below and nothing
+ * else; it is never held while waiting for a unit's lock, so that nothing
+ * global waits for a transfer.  Lock order: unit lock, then
+ * shdev_devices_lock or shdev_peers_lock.
+ */
 static DEFINE_MUTEX(shdev_devices_lock);
 static LIST_HEAD(shdev_devices);
 static LIST_HEAD(shdev_units);		/* described by firmware */
+static LIST_HEAD(shdev_consumers);	/* every consumer of every device */
 static DEFINE_MUTEX(shdev_peers_lock);
 static LIST_HEAD(shdev_peers);
 static LIST_HEAD(shdev_backends);
+
+/* One SRCU domain for every gate, as DRM has for drm_dev_enter(). */
+DEFINE_STATIC_SRCU(shdev_srcu);
 
 /* Units not local, and whether system sleep is under way. */
 static DEFINE_MUTEX(shdev_sleep_lock);
@@ -210,16 +236,17 @@ EXPORT_SYMBOL_GPL(shdev_is_local);
  */
 bool shdev_enter(struct shdev *sd, int *idx)
 {
-	*idx = srcu_read_lock(&sd->srcu);
-	if (READ_ONCE(sd->away)) {
-		srcu_read_unlock(&sd->srcu, *idx);
+	*idx = srcu_read_lock(&shdev_srcu);
+	/* Pairs with smp_store_release() in shdev_gate_set(). */
+	if (smp_load_acquire(&sd->away)) {
+		srcu_read_unlock(&shdev_srcu, *idx);
 		return false;
 	}
 	/*
 	 * Sparse cannot follow a section opened on one condition across
 	 * functions; lockdep, through the SRCU read lock, checks the pairing.
 	 */
-	__release(&sd->srcu);
+	__release(&shdev_srcu);
 	return true;
 }
 EXPORT_SYMBOL_GPL(shdev_enter);
@@ -231,10 +258,47 @@ EXPORT_SYMBOL_GPL(shdev_enter);
  */
 void shdev_exit(struct shdev *sd, int idx)
 {
-	__acquire(&sd->srcu);
-	srcu_read_unlock(&sd->srcu, idx);
+	__acquire(&shdev_srcu);
+	srcu_read_unlock(&shdev_srcu, idx);
 }
 EXPORT_SYMBOL_GPL(shdev_exit);
+
+/**
+ * shdev_add_irq() - name an interrupt of the device that is not its own
+ * @sd: the shared device
+ * @irq: a Linux interrupt number the driver requests for the device
+ *
+ * The core disables the interrupts of the platform device after the
+ * driver's quiesce and enables them again before its resume, exactly once
+ * each way whatever the driver or userspace do with the lines meanwhile.
+ * A driver whose device raises interrupts that are not among its platform
+ * device's (a legacy controller at fixed numbers, a GPIO line's interrupt)
+ * adds them here, after registration; the core handles them the same way
+ * once they are requested.  Adding a number twice adds it once.
+ *
+ * Context: process context, from the driver's probe.
+ * Return: 0, -EINVAL for interrupt 0, -ENOSPC past %SHDEV_IRQS_MAX.
+ */
+int shdev_add_irq(struct shdev *sd, unsigned int irq)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (!irq)
+		return -EINVAL;
+	mutex_lock(&sd->unit->lock);
+	for (i = 0; i < sd->nr_irqs; i++)
+		if (sd->irqs[i] == irq)
+			goto unlock;
+	if (sd->nr_irqs == ARRAY_SIZE(sd->irqs))
+		ret = -ENOSPC;
+	else
+		sd->irqs[sd->nr_irqs++] = irq;
+unlock:
+	mutex_unlock(&sd->unit->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(shdev_add_irq);
 
 /**
  * shdev_num_resources() - number of resources a transfer moves
@@ -461,33 +525,115 @@ static int shdev_power_put(struct shdev_unit *u, struct shdev *sd)
 	return 0;
 }
 
-static int shdev_gate_close(struct shdev_unit *u, struct shdev *sd)
+/* Open or close one device's gate; readers see it at their next entry. */
+static void shdev_gate_set(struct shdev *sd, bool away)
 {
-	WRITE_ONCE(sd->away, true);
+	/* Pairs with smp_load_acquire() in shdev_enter(). */
+	smp_store_release(&sd->away, away);
+}
+
+/* Wait for every section entered before the gates closed. */
+static void shdev_gate_sync(struct shdev_unit *u)
+{
 	/*
-	 * Someone is waiting for the device to move.  An expedited SRCU
-	 * grace period disturbs no other CPU: it only skips the delays that
-	 * batch grace periods, which this device's srcu_struct, with one
-	 * transfer at a time, has nothing to batch with.
+	 * Someone is waiting for the unit to move.  An expedited grace
+	 * period disturbs no other CPU: it only skips the delays that batch
+	 * grace periods, and readers are short sections.
 	 */
-	synchronize_srcu_expedited(&sd->srcu);
-	return 0;
+	synchronize_srcu_expedited(&shdev_srcu);
+	u->stats.grace_periods++;
 }
 
-static int shdev_gate_open(struct shdev_unit *u, struct shdev *sd)
+/* One grace period for the whole unit, once every member's gate closed. */
+static int shdev_gate_wait(struct shdev_unit *u, struct shdev *sd)
 {
-	WRITE_ONCE(sd->away, false);
+	shdev_gate_sync(u);
 	return 0;
 }
 
+/* Whether @irq is in @irqs[0..@nr). */
+static bool shdev_irq_in(const unsigned int *irqs, unsigned int nr,
+			 unsigned int irq)
+{
+	while (nr--)
+		if (irqs[nr] == irq)
+			return true;
+	return false;
+}
+
+/*
+ * Disable the device's requested interrupts: the platform device's and
+ * those the driver added.  What is disabled is recorded, so that exactly
+ * those are enabled again, once, whatever happens to the lines meanwhile
+ * (a driver or userspace disabling one of them nests inside ours).
+ */
+static void shdev_irqs_off(struct shdev *sd)
+{
+	struct platform_device *pdev = sd->pdev;
+	int i, n = platform_irq_count(pdev);
+	int irq;
+
+	sd->nr_off = 0;
+	for (i = 0; i < n + (int)sd->nr_irqs; i++) {
+		if (i < n)
+			irq = platform_get_irq_optional(pdev, i);
+		else
+			irq = sd->irqs[i - n];
+		if (irq <= 0 || !irq_has_action(irq) ||
+		    shdev_irq_in(sd->irqs_off, sd->nr_off, irq) ||
+		    sd->nr_off == ARRAY_SIZE(sd->irqs_off))
+			continue;
+		disable_irq(irq);
+		sd->irqs_off[sd->nr_off++] = irq;
+	}
+}
+
+static void shdev_irqs_on(struct shdev *sd)
+{
+	while (sd->nr_off)
+		enable_irq(sd->irqs_off[--sd->nr_off]);
+}
+
+/*
+ * The driver stops using the device with its gate open, so that what is
+ * in flight completes through its own interrupt; then the core takes the
+ * interrupts and closes the gate.  The unit's "gate" step waits once for
+ * the sections of every member.
+ */
 static int shdev_quiesce(struct shdev_unit *u, struct shdev *sd)
 {
-	return sd->ops->quiesce(sd);
+	int ret = sd->ops->quiesce(sd);
+
+	if (ret)
+		return ret;
+	shdev_irqs_off(sd);
+	shdev_gate_set(sd, true);
+	return 0;
 }
 
+/*
+ * The mirror image.  A driver whose resume fails is shut out again: gate
+ * closed, interrupts off, the device lost.  A driver that is going, or
+ * gone, gets no callback and keeps its gate closed; its interrupts are
+ * its own to free.
+ */
 static int shdev_resume(struct shdev_unit *u, struct shdev *sd)
 {
-	return sd->orphan ? 0 : sd->ops->resume(sd);
+	int ret;
+
+	if (sd->orphan) {
+		sd->nr_off = 0;
+		return 0;
+	}
+	shdev_gate_set(sd, false);
+	shdev_irqs_on(sd);
+	ret = sd->ops->resume(sd);
+	if (ret) {
+		shdev_irqs_off(sd);
+		shdev_gate_set(sd, true);
+		shdev_gate_sync(u);
+	}
+	return ret;
 }
 
 /*
@@ -621,8 +767,8 @@ static const struct shdev_step shdev_steps[] = {
 	{ "hold",	true,  false, shdev_hold,	  shdev_unhold },
 	{ "consumers",	false, false, shdev_freeze,	  shdev_thaw },
 	{ "power",	false, false, shdev_power_get,	  shdev_power_put },
-	{ "gate",	false, false, shdev_gate_close,	  shdev_gate_open },
 	{ "quiesce",	false, false, shdev_quiesce,	  shdev_resume },
+	{ "gate",	true,  false, shdev_gate_wait,	  NULL },
 	{ "dma",	false, false, shdev_dma_block,	  shdev_dma_unblock },
 	{ "sanitize",	false, false, shdev_sanitize_out, shdev_sanitize_in },
 	{ "validate",	false, false, NULL,		  shdev_validate },
@@ -894,6 +1040,11 @@ static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
 				m);
 			return -ENODEV;
 		}
+		if (u->members[m]->orphan) {
+			dev_err(u->dev, "member %s is unbinding\n",
+				dev_name(&u->members[m]->pdev->dev));
+			return -ENODEV;
+		}
 		if (peer->untrusted && !u->members[m]->ops->sanitize) {
 			dev_err(&u->members[m]->pdev->dev,
 				"no sanitize callback: cannot go to untrusted peer %s\n",
@@ -941,21 +1092,24 @@ static int __shdev_release(struct shdev_unit *u, struct shdev_peer *peer)
  * local again.  This is what a write of a peer's name to ``ownership``
  * does; it is exported for in-kernel policy.
  *
- * Context: process context; may sleep for the whole transfer.
+ * Context: process context; waits for a transfer of the unit in flight,
+ * then may sleep for the whole transfer.
  * Return: 0 when the peer holds the unit (also when it already did),
- * -EBUSY when another transfer is in flight, the unit is held by another
- * peer or lost, or system sleep is under way, -EINVAL for an unregistered
- * peer, -ENODEV when a member has no driver, -EPERM for an untrusted peer
- * and a member without sanitize, or the error of the step that failed.
+ * -EINTR when a fatal signal interrupted the wait, -EBUSY when the unit
+ * is held by another peer or lost, or system sleep is under way, -EINVAL
+ * for an unregistered peer, -ENODEV when a member has no driver or its
+ * driver is unbinding, -EPERM for an untrusted peer and a member without
+ * sanitize, or the error of the step that failed.
  */
 int shdev_release(struct shdev *sd, struct shdev_peer *peer)
 {
 	struct shdev_unit *u = sd->unit;
 	int ret;
 
-	if (!mutex_trylock(&u->lock))
-		return -EBUSY;
-	ret = __shdev_release(u, peer);
+	ret = mutex_lock_killable(&u->lock);
+	if (ret)
+		return ret;
+	ret = sd->orphan ? -ENODEV : __shdev_release(u, peer);
 	mutex_unlock(&u->lock);
 	return ret;
 }
@@ -971,17 +1125,20 @@ EXPORT_SYMBOL_GPL(shdev_release);
  * A failure leaves the unit %SHDEV_LOST with the gates closed; calling
  * this again retries from the step that failed.
  *
- * Context: process context; may sleep for the whole transfer.
- * Return: 0 when the unit is local (also when it already was), -EBUSY
- * when another transfer is in flight, or the error of the step that failed.
+ * Context: process context; waits for a transfer of the unit in flight,
+ * then may sleep for the whole transfer.
+ * Return: 0 when the unit is local (also when it already was), -EINTR
+ * when a fatal signal interrupted the wait, or the error of the step that
+ * failed.
  */
 int shdev_reclaim(struct shdev *sd)
 {
 	struct shdev_unit *u = sd->unit;
 	int ret;
 
-	if (!mutex_trylock(&u->lock))
-		return -EBUSY;
+	ret = mutex_lock_killable(&u->lock);
+	if (ret)
+		return ret;
 	ret = __shdev_reclaim(u);
 	mutex_unlock(&u->lock);
 	return ret;
@@ -1113,6 +1270,13 @@ unlock:
 }
 EXPORT_SYMBOL_GPL(shdev_grant);
 
+static void shdev_get(struct shdev *sd)
+{
+	kref_get(&sd->ref);
+}
+
+static void shdev_put(struct shdev *sd);
+
 /* With the unit's lock held: a consumer joining a device away is frozen. */
 static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
 {
@@ -1126,8 +1290,23 @@ static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
 			return ret;
 		c->frozen = true;
 	}
+	c->sd = sd;
 	list_add_tail(&c->node, &sd->consumers);
+	mutex_lock(&shdev_devices_lock);
+	list_add_tail(&c->all, &shdev_consumers);
+	mutex_unlock(&shdev_devices_lock);
 	return 0;
+}
+
+/* With the unit's lock held: @c leaves, silently if frozen. */
+static void __shdev_consumer_del(struct shdev_consumer *c)
+{
+	mutex_lock(&shdev_devices_lock);
+	list_del(&c->all);
+	mutex_unlock(&shdev_devices_lock);
+	list_del(&c->node);
+	c->sd = NULL;
+	c->ops->detach(c);
 }
 
 /**
@@ -1140,7 +1319,7 @@ static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
  * added while @sd is away is frozen at once.  It stays until
  * shdev_consumer_remove() is called for its device or @sd is unregistered.
  *
- * Context: process context; waits for a transfer in flight.
+ * Context: process context; waits for a transfer of @sd's unit in flight.
  * Return: 0, or the error of @c's freeze.
  */
 int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
@@ -1161,28 +1340,32 @@ EXPORT_SYMBOL_GPL(shdev_consumer_add);
  *
  * Detaches @c: a frozen consumer is released without reaching the device.
  *
- * Context: process context; waits for a transfer in flight.
+ * Context: process context; waits for a transfer of @sd's unit in flight.
  */
 void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c)
 {
 	mutex_lock(&sd->unit->lock);
-	list_del(&c->node);
-	c->ops->detach(c);
+	if (c->sd == sd)
+		__shdev_consumer_del(c);
 	mutex_unlock(&sd->unit->lock);
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_del);
 
-/* The registered shared device at or above @dev, with the list locked. */
-static struct shdev *shdev_above(struct device *dev)
+/* The registered shared device at or above @dev, referenced. */
+static struct shdev *shdev_get_above(struct device *dev)
 {
-	struct shdev *sd;
+	struct shdev *sd, *found = NULL;
 
-	lockdep_assert_held(&shdev_devices_lock);
-	for (; dev; dev = dev->parent)
+	mutex_lock(&shdev_devices_lock);
+	for (; dev && !found; dev = dev->parent)
 		list_for_each_entry(sd, &shdev_devices, node)
-			if (&sd->pdev->dev == dev && !sd->orphan)
-				return sd;
-	return NULL;
+			if (&sd->pdev->dev == dev && !sd->orphan) {
+				shdev_get(sd);
+				found = sd;
+				break;
+			}
+	mutex_unlock(&shdev_devices_lock);
+	return found;
 }
 
 /**
@@ -1193,20 +1376,23 @@ static struct shdev *shdev_above(struct device *dev)
  * ancestors.  Consumer kinds use it to attach stacked devices on the
  * driver's behalf (every input device below a shared device, say).
  *
- * Context: process context.
+ * Context: process context; waits for a transfer of that device's unit
+ * in flight, and for nothing else.
  * Return: 0, -ENODEV when no ancestor is a shared device, or the error of
  * @c's freeze.
  */
 int shdev_consumer_add_below(struct shdev_consumer *c)
 {
-	struct shdev *sd;
-	int ret = -ENODEV;
+	struct shdev *sd = shdev_get_above(c->dev->parent);
+	int ret;
 
-	mutex_lock(&shdev_devices_lock);
-	sd = shdev_above(c->dev->parent);
-	if (sd)
-		ret = shdev_consumer_add(sd, c);
-	mutex_unlock(&shdev_devices_lock);
+	if (!sd)
+		return -ENODEV;
+	mutex_lock(&sd->unit->lock);
+	/* The driver may have begun to unbind meanwhile. */
+	ret = sd->orphan ? -ENODEV : __shdev_consumer_add(sd, c);
+	mutex_unlock(&sd->unit->lock);
+	shdev_put(sd);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_add_below);
@@ -1219,25 +1405,38 @@ EXPORT_SYMBOL_GPL(shdev_consumer_add_below);
  * consumer is released without reaching the device.  Call it before @dev
  * goes away.
  *
- * Context: process context; waits for a transfer in flight.
+ * Context: process context; waits for a transfer of the unit @dev is
+ * stacked on, if any; a device stacked on none never waits.
  */
 void shdev_consumer_remove(struct device *dev)
 {
-	struct shdev_consumer *c, *tmp;
+	struct shdev_consumer *c;
 	struct shdev *sd;
 
-	mutex_lock(&shdev_devices_lock);
-	list_for_each_entry(sd, &shdev_devices, node) {
+	for (;;) {
+		sd = NULL;
+		mutex_lock(&shdev_devices_lock);
+		list_for_each_entry(c, &shdev_consumers, all) {
+			if (c->dev == dev) {
+				sd = c->sd;
+				shdev_get(sd);
+				break;
+			}
+		}
+		mutex_unlock(&shdev_devices_lock);
+		if (!sd)
+			return;
+
 		mutex_lock(&sd->unit->lock);
-		list_for_each_entry_safe(c, tmp, &sd->consumers, node) {
-			if (c->dev != dev)
-				continue;
-			list_del(&c->node);
-			c->ops->detach(c);
+		list_for_each_entry(c, &sd->consumers, node) {
+			if (c->dev == dev) {
+				__shdev_consumer_del(c);
+				break;
+			}
 		}
 		mutex_unlock(&sd->unit->lock);
+		shdev_put(sd);
 	}
-	mutex_unlock(&shdev_devices_lock);
 }
 EXPORT_SYMBOL_GPL(shdev_consumer_remove);
 
@@ -1245,10 +1444,8 @@ static void shdev_consumers_detach(struct shdev *sd)
 {
 	struct shdev_consumer *c, *tmp;
 
-	list_for_each_entry_safe(c, tmp, &sd->consumers, node) {
-		list_del(&c->node);
-		c->ops->detach(c);
-	}
+	list_for_each_entry_safe(c, tmp, &sd->consumers, node)
+		__shdev_consumer_del(c);
 }
 
 static ssize_t shdev_show(struct shdev_unit *u, char *buf)
@@ -1320,8 +1517,10 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 			return -EINVAL;
 	}
 
-	if (!mutex_trylock(&u->lock))
-		return -EBUSY;
+	/* A transfer in flight is waited for, as inhibiting an input is. */
+	ret = mutex_lock_killable(&u->lock);
+	if (ret)
+		return ret;
 	if (!shdev_trylock_devices(u, dev)) {
 		mutex_unlock(&u->lock);
 		usleep_range(1000, 5000);
@@ -1330,7 +1529,8 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 
 	ret = dev->driver ? 0 : -ENODEV;
 	for (m = 0; m < u->nr && !ret; m++)
-		if (u->members[m] && !u->members[m]->pdev->dev.driver)
+		if (u->members[m] && (u->members[m]->orphan ||
+				      !u->members[m]->pdev->dev.driver))
 			ret = -ENODEV;
 	if (!ret)
 		ret = peer ? __shdev_release(u, peer) : __shdev_reclaim(u);
@@ -1400,6 +1600,7 @@ static int shdev_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "failures: %llu\n", u->stats.failures);
 	seq_printf(s, "last_ns: %llu\n", u->stats.last_ns);
 	seq_printf(s, "worst_ns: %llu\n", u->stats.worst_ns);
+	seq_printf(s, "grace_periods: %llu\n", u->stats.grace_periods);
 	mutex_unlock(&u->lock);
 	return 0;
 }
@@ -1411,7 +1612,8 @@ static struct shdev_unit *shdev_unit_alloc(struct device *dev)
 
 	if (!u)
 		return NULL;
-	u->dev = dev;
+	kref_init(&u->ref);
+	u->dev = get_device(dev);
 	mutex_init(&u->lock);
 	spin_lock_init(&u->state_lock);
 	INIT_LIST_HEAD(&u->node);
@@ -1420,95 +1622,178 @@ static struct shdev_unit *shdev_unit_alloc(struct device *dev)
 	return u;
 }
 
-static void shdev_unit_free(struct shdev_unit *u)
+static void shdev_unit_release(struct kref *ref)
 {
+	struct shdev_unit *u = container_of(ref, struct shdev_unit, ref);
+
 	debugfs_remove_recursive(u->debugfs);
 	mutex_destroy(&u->lock);
+	put_device(u->dev);
 	kfree(u);
 }
 
-/* With shdev_devices_lock held: leave the unit; a unit of one goes too. */
-static void shdev_free(struct shdev *sd)
+static void shdev_unit_put(struct shdev_unit *u)
+{
+	kref_put(&u->ref, shdev_unit_release);
+}
+
+static void shdev_release_ref(struct kref *ref)
+{
+	struct shdev *sd = container_of(ref, struct shdev, ref);
+
+	if (sd->unit)
+		shdev_unit_put(sd->unit);
+	put_device(&sd->pdev->dev);
+	kfree(sd);
+}
+
+static void shdev_put(struct shdev *sd)
+{
+	kref_put(&sd->ref, shdev_release_ref);
+}
+
+/*
+ * @sd leaves the registry and its unit, whose lock the caller holds: a
+ * unit described by firmware keeps its place for the next binding.
+ */
+static void shdev_leave(struct shdev *sd)
 {
 	struct shdev_unit *u = sd->unit;
 
-	if (u->desc) {
-		unsigned int m, left = 0;
-
-		mutex_lock(&u->lock);
+	lockdep_assert_held(&u->lock);
+	if (u->members[sd->index] == sd)
 		u->members[sd->index] = NULL;
-		for (m = 0; m < u->nr; m++)
-			left += !!u->members[m];
-		mutex_unlock(&u->lock);
-		/* The last member of a unit whose node went away. */
-		if (!left && list_empty(&u->node))
-			shdev_unit_free(u);
-	} else {
-		shdev_unit_free(u);
+	mutex_lock(&shdev_devices_lock);
+	list_del_init(&sd->node);
+	mutex_unlock(&shdev_devices_lock);
+}
+
+/*
+ * Unplug first: at the start of an unbind, before the driver's remove()
+ * and while its interrupts, clocks and power domain are still there, the
+ * device comes back from its peer, or is left lost.  Either way it is
+ * marked as going: no transfer starts and no driver callback runs again.
+ */
+static void shdev_unplug(struct shdev *sd)
+{
+	struct shdev_unit *u = sd->unit;
+	struct device *dev = &sd->pdev->dev;
+	int ret;
+
+	mutex_lock(&u->lock);
+	if (sd->orphan)
+		goto unlock;
+	/*
+	 * Its peer has had the device since boot and Linux never used it:
+	 * the member leaves, the unit stays the peer's.
+	 */
+	if (u->receiving && !sd->granted && u->done == shdev_slots(u)) {
+		sd->orphan = true;
+		goto unlock;
 	}
-	cleanup_srcu_struct(&sd->srcu);
-	put_device(&sd->pdev->dev);
-	kfree(sd);
+	ret = __shdev_reclaim(u);
+	sd->orphan = true;
+	/* Finish without the driver's callbacks, if its resume failed. */
+	if (ret)
+		ret = __shdev_reclaim(u);
+	if (ret)
+		dev_crit(dev, "unbinding while peer %s holds the device: %d; it stays with the peer\n",
+			 u->owner, ret);
+unlock:
+	mutex_unlock(&u->lock);
+}
+
+/* The registered device of @dev, referenced, or NULL. */
+static struct shdev *shdev_get_of(struct device *dev)
+{
+	struct shdev *sd, *found = NULL;
+
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(sd, &shdev_devices, node) {
+		if (&sd->pdev->dev == dev) {
+			shdev_get(sd);
+			found = sd;
+			break;
+		}
+	}
+	mutex_unlock(&shdev_devices_lock);
+	return found;
+}
+
+/*
+ * The platform bus says a driver is about to unbind, with the device
+ * locked, before remove().  A notifier, not a call each driver puts first
+ * in its remove(): no conversion can forget it or put it second, and it
+ * also runs for drivers whose remove() is devres alone.
+ */
+static int shdev_bus_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct shdev *sd;
+
+	if (action != BUS_NOTIFY_UNBIND_DRIVER)
+		return NOTIFY_DONE;
+	sd = shdev_get_of(data);
+	if (!sd)
+		return NOTIFY_DONE;
+	shdev_unplug(sd);
+	shdev_put(sd);
+	return NOTIFY_OK;
+}
+
+/* The driver is gone, or its probe failed after registering. */
+static void shdev_leave_driver(struct shdev *sd)
+{
+	struct shdev_unit *u = sd->unit;
+	bool keep;
+
+	/* A probe that failed after registering had no unbind to announce. */
+	shdev_unplug(sd);
+
+	mutex_lock(&u->lock);
+	/* The stacked devices are going too; a frozen one stays silent. */
+	shdev_consumers_detach(sd);
+	/*
+	 * A device still away stays on record, power held, so that the
+	 * peer's death or a later reclaim takes it back; its driver is not
+	 * called again.  Binding again is refused meanwhile.
+	 */
+	keep = u->state != SHDEV_LOCAL && !(u->receiving && !sd->granted &&
+					    u->done == shdev_slots(u));
+	sd->kept = keep;
+	if (!keep) {
+		if (u->receiving)
+			shdev_power_put(u, sd);
+		shdev_leave(sd);
+	}
+	mutex_unlock(&u->lock);
+	if (!keep)
+		shdev_put(sd);
 }
 
 static void shdev_unregister(void *data)
 {
 	struct shdev *sd = data;
-	struct shdev_unit *u = sd->unit;
-	struct device *dev = &sd->pdev->dev;
-	int ret;
 
-	sysfs_remove_group(&dev->kobj, &sd->ownership.group);
-
-	mutex_lock(&u->lock);
-	if (u->receiving && !sd->granted) {
-		/*
-		 * Its peer has had the device since boot and Linux never used
-		 * it: the member leaves, the unit stays the peer's.
-		 */
-		shdev_consumers_detach(sd);
-		shdev_power_put(u, sd);
-		mutex_unlock(&u->lock);
-		goto free;
-	}
-	ret = __shdev_reclaim(u);
-	if (ret) {
-		/*
-		 * The driver is going: finish without its callbacks.  That
-		 * only fails if the backend could not take the device back.
-		 */
-		sd->orphan = true;
-		ret = __shdev_reclaim(u);
-	}
-	/* The stacked devices are going too; a frozen one stays silent. */
-	shdev_consumers_detach(sd);
-	if (ret) {
-		/*
-		 * The peer keeps the device and Linux must not believe
-		 * otherwise: keep power and the record, so that the peer's
-		 * death or a later unregistration of the peer takes it back.
-		 */
-		dev_crit(dev, "driver unbound while peer %s holds the device: %d; keeping it with the peer\n",
-			 u->owner, ret);
-	}
-	mutex_unlock(&u->lock);
-	if (ret)
-		return;
-free:
-	mutex_lock(&shdev_devices_lock);
-	list_del(&sd->node);
-	shdev_free(sd);
-	mutex_unlock(&shdev_devices_lock);
+	sysfs_remove_group(&sd->pdev->dev.kobj, &sd->ownership.group);
+	shdev_leave_driver(sd);
 }
 
-/* Whether a "linux,shdev-unit" node names @np among its devices. */
-static bool shdev_in_dt_unit(struct device_node *np)
+/*
+ * Whether an available "linux,shdev-unit" node names @np among its
+ * devices: 0 when none does, -EPROBE_DEFER while its unit is not probed,
+ * -ENODEV when the unit driver rejected it.
+ */
+static int shdev_in_dt_unit(struct device *dev, struct device_node *np)
 {
 	struct device_node *unit, *member;
 	bool found = false;
-	int i;
+	int i, ret = 0;
 
 	for_each_compatible_node(unit, NULL, "linux,shdev-unit") {
+		/* A disabled unit is none: its members are on their own. */
+		if (!of_device_is_available(unit))
+			continue;
 		for (i = 0; !found; i++) {
 			member = of_parse_phandle(unit, "devices", i);
 			if (!member)
@@ -1517,11 +1802,16 @@ static bool shdev_in_dt_unit(struct device_node *np)
 			of_node_put(member);
 		}
 		if (found) {
+			if (shdev_unit_node_failed(unit))
+				ret = dev_err_probe(dev, -ENODEV, "its unit %pOF was rejected\n",
+						    unit);
+			else
+				ret = dev_err_probe(dev, -EPROBE_DEFER, "waiting for its unit\n");
 			of_node_put(unit);
 			break;
 		}
 	}
-	return found;
+	return ret;
 }
 
 /**
@@ -1580,42 +1870,83 @@ static bool shdev_is_node_of(const struct fwnode_handle *fwnode,
 }
 
 /*
- * With shdev_devices_lock held: put @sd in the unit that names its node,
- * or in a unit of its own.  A Devicetree unit not yet probed defers the
- * member; a unit described otherwise must be added before its members
- * register, which platform code that gives software nodes arranges.
+ * With shdev_devices_lock held: the unit described by firmware that names
+ * @dev, referenced, with @dev's index in it; or NULL.
+ */
+static struct shdev_unit *shdev_get_unit_of(struct device *dev,
+					    unsigned int *index)
+{
+	struct shdev_unit *u;
+	unsigned int m;
+
+	list_for_each_entry(u, &shdev_units, node) {
+		for (m = 0; m < u->desc->nr; m++) {
+			if (shdev_is_node_of(u->desc->members[m], dev)) {
+				kref_get(&u->ref);
+				*index = m;
+				return u;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Put @sd in the unit that names its node, or in a unit of its own, and
+ * in the registry.  A Devicetree unit not yet probed defers the member; a
+ * unit described otherwise must be added before its members register,
+ * which platform code that gives software nodes arranges.
  */
 static int shdev_join(struct shdev *sd)
 {
 	struct device *dev = &sd->pdev->dev;
 	struct shdev_unit *u;
-	unsigned int m;
+	struct shdev *other;
+	unsigned int m = 0;
+	int ret = 0;
 
-	list_for_each_entry(u, &shdev_units, node) {
-		for (m = 0; m < u->desc->nr; m++)
-			if (shdev_is_node_of(u->desc->members[m], dev))
-				goto found;
-	}
-	if (dev->of_node && shdev_in_dt_unit(dev->of_node))
-		return dev_err_probe(dev, -EPROBE_DEFER, "waiting for its unit\n");
-	if (shdev_splits_iommu_group(dev, NULL))
-		return -EINVAL;
-
-	u = shdev_unit_alloc(dev);
-	if (!u)
-		return -ENOMEM;
-	u->nr = 1;
-	u->members[0] = sd;
-	sd->unit = u;
-	return 0;
-
-found:
-	if (shdev_splits_iommu_group(dev, u))
-		return -EINVAL;
-	mutex_lock(&u->lock);
-	if (u->members[m] || (u->state != SHDEV_LOCAL && !u->receiving)) {
-		mutex_unlock(&u->lock);
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(other, &shdev_devices, node) {
+		if (&other->pdev->dev != dev)
+			continue;
+		if (other->orphan)
+			dev_err(dev, "peer %s still holds the device\n",
+				other->unit->owner);
+		mutex_unlock(&shdev_devices_lock);
 		return -EBUSY;
+	}
+	u = shdev_get_unit_of(dev, &m);
+	if (!u && dev->of_node)
+		ret = shdev_in_dt_unit(dev, dev->of_node);
+	if (!ret && shdev_splits_iommu_group(dev, u))
+		ret = -EINVAL;
+	if (ret || u) {
+		mutex_unlock(&shdev_devices_lock);
+		if (ret) {
+			if (u)
+				shdev_unit_put(u);
+			return ret;
+		}
+		goto member;
+	}
+
+	/* A unit of its own, whose reference is the device's. */
+	u = shdev_unit_alloc(dev);
+	if (u) {
+		u->nr = 1;
+		u->members[0] = sd;
+		sd->unit = u;
+		list_add_tail(&sd->node, &shdev_devices);
+	}
+	mutex_unlock(&shdev_devices_lock);
+	return u ? 0 : -ENOMEM;
+
+member:
+	mutex_lock(&u->lock);
+	if (u->desc_gone || u->members[m] ||
+	    (u->state != SHDEV_LOCAL && !u->receiving)) {
+		ret = -EBUSY;
+		goto unlock;
 	}
 	/*
 	 * Its peer has the unit since boot: the driver probes without the
@@ -1623,25 +1954,30 @@ found:
 	 * the peer offers it.
 	 */
 	if (u->receiving) {
-		int ret = shdev_power_get(u, sd);
-
-		if (ret) {
-			mutex_unlock(&u->lock);
-			return ret;
-		}
-		sd->away = true;
+		ret = shdev_power_get(u, sd);
+		if (ret)
+			goto unlock;
+		shdev_gate_set(sd, true);
 		sd->left = true;
 	}
 	/* The unit outlives the binding of its members. */
 	if (!device_link_add(dev, u->dev, DL_FLAG_AUTOREMOVE_CONSUMER)) {
-		mutex_unlock(&u->lock);
-		return -EINVAL;
+		if (u->receiving)
+			shdev_power_put(u, sd);
+		ret = -EINVAL;
+		goto unlock;
 	}
 	u->members[m] = sd;
 	sd->unit = u;
 	sd->index = m;
+	mutex_lock(&shdev_devices_lock);
+	list_add_tail(&sd->node, &shdev_devices);
+	mutex_unlock(&shdev_devices_lock);
+unlock:
 	mutex_unlock(&u->lock);
-	return 0;
+	if (ret)
+		shdev_unit_put(u);
+	return ret;
 }
 
 /**
@@ -1653,7 +1989,8 @@ found:
  * Adds the ``ownership`` attribute and the debugfs statistics.  A device
  * that a unit names joins that unit (and waits for a unit of Devicetree
  * to probe); any other device is a unit of its own.  It starts local.
- * When the driver unbinds, a unit held by a peer is reclaimed first.
+ * When the driver begins to unbind, before its remove() runs, a unit held
+ * by a peer is reclaimed, and the device takes part in no transfer again.
  *
  * Context: process context, from the driver's probe.
  * Return: the shared device or an ERR_PTR(): -EINVAL for missing
@@ -1665,7 +2002,7 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv)
 {
 	struct device *dev = &pdev->dev;
-	struct shdev *sd, *other;
+	struct shdev *sd;
 	int ret;
 
 	if (!ops || !ops->quiesce || !ops->resume)
@@ -1674,53 +2011,30 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
 	if (!sd)
 		return ERR_PTR(-ENOMEM);
-	ret = init_srcu_struct(&sd->srcu);
+	kref_init(&sd->ref);
+	INIT_LIST_HEAD(&sd->consumers);
+	INIT_LIST_HEAD(&sd->node);
+	sd->pdev = pdev;
+	sd->ops = ops;
+	sd->priv = priv;
+	shdev_attr_init(&sd->ownership, ownership_show, ownership_store);
+
+	ret = shdev_join(sd);
 	if (ret) {
 		kfree(sd);
 		return ERR_PTR(ret);
 	}
-	INIT_LIST_HEAD(&sd->consumers);
-	sd->pdev = pdev;
-	sd->ops = ops;
-	sd->priv = priv;
-
-	shdev_attr_init(&sd->ownership, ownership_show, ownership_store);
-
-	mutex_lock(&shdev_devices_lock);
-	list_for_each_entry(other, &shdev_devices, node) {
-		if (&other->pdev->dev != dev)
-			continue;
-		if (other->orphan)
-			dev_err(dev, "peer %s still holds the device\n",
-				other->unit->owner);
-		ret = -EBUSY;
-		goto fail;
-	}
-	ret = shdev_join(sd);
-	if (ret)
-		goto fail;
 	get_device(dev);
-	list_add_tail(&sd->node, &shdev_devices);
-	mutex_unlock(&shdev_devices_lock);
 
 	ret = sysfs_create_group(&dev->kobj, &sd->ownership.group);
-	if (!ret)
-		ret = devm_add_action(dev, shdev_unregister, sd);
 	if (ret) {
-		sysfs_remove_group(&dev->kobj, &sd->ownership.group);
-		mutex_lock(&shdev_devices_lock);
-		list_del(&sd->node);
-		shdev_free(sd);
-		mutex_unlock(&shdev_devices_lock);
+		shdev_leave_driver(sd);
 		return ERR_PTR(ret);
 	}
+	ret = devm_add_action_or_reset(dev, shdev_unregister, sd);
+	if (ret)
+		return ERR_PTR(ret);
 	return sd;
-
-fail:
-	mutex_unlock(&shdev_devices_lock);
-	cleanup_srcu_struct(&sd->srcu);
-	kfree(sd);
-	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(devm_shdev_register);
 
@@ -1784,10 +2098,13 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 		 * refused and the unit's resources on until it is taken.
 		 */
 		ret = shdev_sleep_block(u, NULL);
-		if (!ret)
+		if (!ret) {
 			ret = desc->hold(desc);
+			if (ret)
+				shdev_sleep_unblock(u, NULL);
+		}
 		if (ret) {
-			shdev_unit_free(u);
+			shdev_unit_put(u);
 			return ret;
 		}
 		u->receiving = true;
@@ -1814,7 +2131,7 @@ undo:
 		desc->unhold(desc);
 		shdev_sleep_unblock(u, NULL);
 	}
-	shdev_unit_free(u);
+	shdev_unit_put(u);
 	return ret;
 }
 
@@ -1823,7 +2140,10 @@ undo:
  * @desc: the unit
  *
  * Its members' drivers, consumers of the unit in device links, have
- * unbound already.
+ * unbound already.  A member a peer kept (its reclaim failed when its
+ * driver unbound) keeps the unit on record until the peer gives it back,
+ * without @desc, which the caller may free on return: the unit's
+ * resources then stay on, since the peer still uses the device.
  */
 void shdev_unit_del(struct shdev_unit_desc *desc)
 {
@@ -1834,21 +2154,28 @@ void shdev_unit_del(struct shdev_unit_desc *desc)
 	list_for_each_entry(u, &shdev_units, node)
 		if (u->desc == desc)
 			found = u;
-	if (found) {
+	if (found)
 		list_del_init(&found->node);
-		sysfs_remove_group(&desc->dev->kobj, &found->ownership.group);
-		for (m = 0; m < found->nr; m++)
-			left += !!found->members[m];
-		/* A unit its peer never offered lets its resources go. */
-		if (found->receiving && !left) {
-			desc->unhold(desc);
-			shdev_sleep_unblock(found, NULL);
-		}
-		/* A member a peer kept after its unbind frees the unit later. */
-		if (!left)
-			shdev_unit_free(found);
-	}
 	mutex_unlock(&shdev_devices_lock);
+	if (!found)
+		return;
+
+	sysfs_remove_group(&desc->dev->kobj, &found->ownership.group);
+	mutex_lock(&found->lock);
+	for (m = 0; m < found->nr; m++)
+		left += !!found->members[m];
+	/* A unit its peer never offered lets its resources go. */
+	if (found->receiving && !left) {
+		desc->unhold(desc);
+		shdev_sleep_unblock(found, NULL);
+	} else if (left) {
+		dev_warn(found->dev, "unregistered while its peer holds %u member(s): its resources stay on\n",
+			 left);
+	}
+	found->desc = NULL;
+	found->desc_gone = true;
+	mutex_unlock(&found->lock);
+	shdev_unit_put(found);
 }
 
 /**
@@ -1941,12 +2268,42 @@ int shdev_peer_register(struct shdev_peer *peer)
 }
 EXPORT_SYMBOL_GPL(shdev_peer_register);
 
+/*
+ * Every registered device, referenced, so that walkers take each unit's
+ * lock without holding the registry's.
+ */
+static struct shdev **shdev_get_all(unsigned int *nr)
+{
+	struct shdev **all, *sd;
+	unsigned int i = 0;
+
+	mutex_lock(&shdev_devices_lock);
+	all = kmalloc_array(list_count_nodes(&shdev_devices) + 1, sizeof(*all),
+			    GFP_KERNEL);
+	if (all) {
+		list_for_each_entry(sd, &shdev_devices, node) {
+			shdev_get(sd);
+			all[i++] = sd;
+		}
+	}
+	mutex_unlock(&shdev_devices_lock);
+	*nr = i;
+	return all ?: ERR_PTR(-ENOMEM);
+}
+
+static void shdev_put_all(struct shdev **all, unsigned int n)
+{
+	while (n--)
+		shdev_put(all[n]);
+	kfree(all);
+}
+
 /**
  * shdev_peer_walk() - walk the devices a peer holds
  * @peer: the peer
  * @fn: called for each device @peer holds (its unit releasing, remote,
- *	reclaiming or lost), with the registry and the unit locked: it must
- *	not start a transfer
+ *	reclaiming or lost), with the unit locked: it must not start a
+ *	transfer
  * @data: passed to @fn
  *
  * Lets a backend know exactly what a peer has, for instance before it
@@ -1957,19 +2314,22 @@ EXPORT_SYMBOL_GPL(shdev_peer_register);
  */
 int shdev_peer_walk(struct shdev_peer *peer, shdev_device_fn fn, void *data)
 {
-	struct shdev *sd;
+	struct shdev **all;
+	unsigned int i, n;
 	int ret = 0;
 
-	mutex_lock(&shdev_devices_lock);
-	list_for_each_entry(sd, &shdev_devices, node) {
-		mutex_lock(&sd->unit->lock);
-		if (sd->unit->peer == peer)
-			ret = fn(sd, data);
-		mutex_unlock(&sd->unit->lock);
-		if (ret)
-			break;
+	all = shdev_get_all(&n);
+	if (IS_ERR(all))
+		return PTR_ERR(all);
+	for (i = 0; i < n; i++) {
+		struct shdev_unit *u = all[i]->unit;
+
+		mutex_lock(&u->lock);
+		if (!ret && u->peer == peer && !list_empty(&all[i]->node))
+			ret = fn(all[i], data);
+		mutex_unlock(&u->lock);
 	}
-	mutex_unlock(&shdev_devices_lock);
+	shdev_put_all(all, n);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(shdev_peer_walk);
@@ -2017,13 +2377,16 @@ DEFINE_SHOW_ATTRIBUTE(shdev_holdings);
  */
 unsigned int shdev_peer_died(struct shdev_peer *peer)
 {
-	struct shdev *sd, *tmp;
-	unsigned int held = 0;
+	struct shdev **all;
+	unsigned int i, n, held = 0;
 
-	mutex_lock(&shdev_devices_lock);
-	list_for_each_entry_safe(sd, tmp, &shdev_devices, node) {
+	all = shdev_get_all(&n);
+	if (IS_ERR(all))
+		return UINT_MAX;
+	for (i = 0; i < n; i++) {
+		struct shdev *sd = all[i];
 		struct shdev_unit *u = sd->unit;
-		bool freed;
+		bool freed = false;
 
 		mutex_lock(&u->lock);
 		if (u->state != SHDEV_LOCAL && u->peer == peer) {
@@ -2035,14 +2398,17 @@ unsigned int shdev_peer_died(struct shdev_peer *peer)
 			__shdev_reclaim(u);
 		}
 		held += u->state != SHDEV_LOCAL && u->peer == peer;
-		freed = sd->orphan && u->state == SHDEV_LOCAL;
-		mutex_unlock(&u->lock);
-		if (freed) {
-			list_del(&sd->node);
-			shdev_free(sd);
+		/* A device kept for its peer after its driver unbound. */
+		if (sd->kept && u->state == SHDEV_LOCAL &&
+		    !list_empty(&sd->node)) {
+			shdev_leave(sd);
+			freed = true;
 		}
+		mutex_unlock(&u->lock);
+		if (freed)
+			shdev_put(sd);
 	}
-	mutex_unlock(&shdev_devices_lock);
+	shdev_put_all(all, n);
 	return held;
 }
 EXPORT_SYMBOL_GPL(shdev_peer_died);
@@ -2126,15 +2492,70 @@ unsigned int shdev_nr_devices(void)
 EXPORT_SYMBOL_IF_KUNIT(shdev_nr_devices);
 #endif
 
+/*
+ * Reboot and kexec: device_shutdown() would have the drivers stop devices
+ * that a peer holds.  Take every unit back first; one whose reclaim fails
+ * stays lost, its gates closed, so that a gated shutdown path leaves it
+ * alone, and the log says that the next kernel must not trust the device.
+ */
+VISIBLE_IF_KUNIT int shdev_reboot_notify(struct notifier_block *nb,
+					 unsigned long action, void *data)
+{
+	struct shdev **all;
+	unsigned int i, n;
+
+	all = shdev_get_all(&n);
+	if (IS_ERR(all))
+		return NOTIFY_DONE;
+	for (i = 0; i < n; i++) {
+		struct shdev_unit *u = all[i]->unit;
+
+		mutex_lock(&u->lock);
+		if (u->state != SHDEV_LOCAL && !u->receiving &&
+		    __shdev_reclaim(u))
+			dev_crit(&all[i]->pdev->dev, "still held by %s at shutdown: the next kernel must not use it\n",
+				 u->owner);
+		mutex_unlock(&u->lock);
+	}
+	shdev_put_all(all, n);
+	return NOTIFY_DONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(shdev_reboot_notify);
+
 static struct notifier_block shdev_pm_nb = {
 	.notifier_call = shdev_pm_notify,
 };
 
+static struct notifier_block shdev_bus_nb = {
+	.notifier_call = shdev_bus_notify,
+};
+
+static struct notifier_block shdev_reboot_nb = {
+	.notifier_call = shdev_reboot_notify,
+};
+
 static int __init shdev_init(void)
 {
+	int ret;
+
 	shdev_debugfs_root = debugfs_create_dir("shdev", NULL);
 	debugfs_create_file("holdings", 0444, shdev_debugfs_root, NULL,
 			    &shdev_holdings_fops);
-	return register_pm_notifier(&shdev_pm_nb);
+	ret = bus_register_notifier(&platform_bus_type, &shdev_bus_nb);
+	if (ret)
+		return ret;
+	ret = register_reboot_notifier(&shdev_reboot_nb);
+	if (ret)
+		goto bus;
+	ret = register_pm_notifier(&shdev_pm_nb);
+	if (ret)
+		goto reboot;
+	return 0;
+
+reboot:
+	unregister_reboot_notifier(&shdev_reboot_nb);
+bus:
+	bus_unregister_notifier(&platform_bus_type, &shdev_bus_nb);
+	return ret;
 }
 core_initcall(shdev_init);

@@ -43,7 +43,10 @@ struct shdev_unit_desc {
 	void (*unhold)(const struct shdev_unit_desc *desc);
 };
 
+struct device_node;
+
 int shdev_unit_add(struct shdev_unit_desc *desc);
+bool shdev_unit_node_failed(const struct device_node *np);
 void shdev_unit_del(struct shdev_unit_desc *desc);
 bool shdev_peer_name_valid(const char *name);
 
@@ -54,6 +57,8 @@ bool shdev_peer_name_valid(const char *name);
  * @failures: releases and reclaims that failed
  * @last_ns: duration of the last completed transfer
  * @worst_ns: longest completed transfer
+ * @grace_periods: waits for the gates' readers, one per release of the
+ *	unit and one per failed resume
  */
 struct shdev_stats {
 	u64 releases;
@@ -61,11 +66,14 @@ struct shdev_stats {
 	u64 failures;
 	u64 last_ns;
 	u64 worst_ns;
+	u64 grace_periods;
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int shdev_pm_notify(struct notifier_block *nb, unsigned long action,
 		    void *data);
+int shdev_reboot_notify(struct notifier_block *nb, unsigned long action,
+			void *data);
 void shdev_get_stats(struct shdev *sd, struct shdev_stats *stats);
 unsigned int shdev_nr_devices(void);
 bool shdev_same_iommu_group(struct device *a, struct device *b);

@@ -288,7 +288,63 @@ static int shdev_unit_get_resources(struct device *dev, struct device_node *np,
 	return 0;
 }
 
+/* Unit nodes whose probe failed: their members do not wait for them. */
+static DEFINE_MUTEX(shdev_unit_failed_lock);
+static struct device_node *shdev_unit_failed[SHDEV_UNIT_MAX];
+
+/**
+ * shdev_unit_node_failed() - whether a unit's node was rejected
+ * @np: a "linux,shdev-unit" node
+ *
+ * Return: true when the unit driver's probe of @np failed other than by
+ * deferring, so that its members stop waiting for it.
+ */
+bool shdev_unit_node_failed(const struct device_node *np)
+{
+	bool failed = false;
+	unsigned int i;
+
+	mutex_lock(&shdev_unit_failed_lock);
+	for (i = 0; i < ARRAY_SIZE(shdev_unit_failed); i++)
+		failed |= shdev_unit_failed[i] == np;
+	mutex_unlock(&shdev_unit_failed_lock);
+	return failed;
+}
+
+static void shdev_unit_set_failed(struct device_node *np, bool failed)
+{
+	unsigned int i;
+
+	mutex_lock(&shdev_unit_failed_lock);
+	for (i = 0; i < ARRAY_SIZE(shdev_unit_failed); i++) {
+		if (failed && !shdev_unit_failed[i]) {
+			shdev_unit_failed[i] = of_node_get(np);
+			break;
+		}
+		if (!failed && shdev_unit_failed[i] == np) {
+			of_node_put(shdev_unit_failed[i]);
+			shdev_unit_failed[i] = NULL;
+		}
+	}
+	mutex_unlock(&shdev_unit_failed_lock);
+}
+
+static int __shdev_unit_probe(struct platform_device *pdev);
+
 static int shdev_unit_probe(struct platform_device *pdev)
+{
+	struct device_node *np = pdev->dev.of_node;
+	int ret = __shdev_unit_probe(pdev);
+
+	if (np && ret != -EPROBE_DEFER) {
+		shdev_unit_set_failed(np, false);
+		if (ret)
+			shdev_unit_set_failed(np, true);
+	}
+	return ret;
+}
+
+static int __shdev_unit_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct shdev_unit_res *r;

@@ -10,13 +10,17 @@
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/irq.h>
+#include <linux/irq_sim.h>
 #include <linux/kthread.h>
 #include <linux/logic_iomem.h>
 #include <linux/mount.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/poll.h>
+#include <linux/reboot.h>
 #include <linux/suspend.h>
 #include <net/net_namespace.h>
 
@@ -506,7 +510,9 @@ static void shdev_test_unbind_reclaims(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, shdev_release(sd, &kt_peer), 0);
 	device_release_driver(&kt->pdev->dev);
 	KUNIT_EXPECT_NULL(test, READ_ONCE(kt->sd));
-	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,resume");
+	/* Unplug first: back and resumed before the driver's remove(). */
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,resume,remove");
+	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOCAL);
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
 
 	/* And the device can be bound again. */
@@ -525,7 +531,8 @@ static void shdev_test_unbind_resume_fails(struct kunit *test)
 	kt->fail_resume = -EIO;
 	device_release_driver(&kt->pdev->dev);
 	kt->fail_resume = 0;
-	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,resume");
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,resume,remove");
+	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOCAL);
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
 	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices - 1);
 	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
@@ -546,6 +553,9 @@ static void shdev_test_unbind_reclaim_fails(struct kunit *test)
 	kt_set_faults(0, 1);
 	device_release_driver(&kt->pdev->dev);
 	kt_set_faults(0, 0);
+	/* remove() found it lost, and its driver was not called for it. */
+	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOST);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,remove");
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), KT_NR_RES);
 	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices);
 
@@ -594,48 +604,121 @@ static bool kt_wait_log(struct kt_dev *kt, const char *what)
 }
 
 /*
- * While a transfer is in flight, ownership reads as the transient state
- * and every other request, through sysfs or not, gets -EBUSY.
+ * While a transfer is in flight, ownership reads as the transient state;
+ * another request, through sysfs or not, waits for it and then runs.
  */
 static void shdev_test_in_flight(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
 	struct kt_release_ctx ctx = { .kt = kt };
+	struct kt_release_ctx back = { .kt = kt, .reclaim = true };
 	struct completion hold;
 
 	init_completion(&hold);
 	init_completion(&ctx.done);
+	init_completion(&back.done);
 	kt->hold_quiesce = &hold;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
 						       "shdev-kt-release"));
 	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
 	kt_expect_owner(test, kt, "releasing");
-	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), -EBUSY);
-	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer"), -EBUSY);
-	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer2"), -EBUSY);
-	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EBUSY);
+
+	/* The reclaim waits for the release, not refused with -EBUSY. */
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &back,
+						       "shdev-kt-reclaim"));
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&back.done,
+							     HZ / 10));
+	complete(&hold);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&back.done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
+	KUNIT_EXPECT_EQ(test, back.ret, 0);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
+}
+
+static int kt_killable_thread(void *data)
+{
+	allow_signal(SIGKILL);
+	return kt_release_thread(data);
+}
+
+/* A request waiting for a transfer in flight can be killed. */
+static void shdev_test_wait_killable(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_release_ctx ctx = { .kt = kt };
+	struct kt_release_ctx back = { .kt = kt, .reclaim = true };
+	struct task_struct *task;
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&ctx.done);
+	init_completion(&back.done);
+	kt->hold_quiesce = &hold;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
+						       "shdev-kt-release"));
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	task = kthread_run(kt_killable_thread, &back, "shdev-kt-killed");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&back.done,
+							     HZ / 10));
+	send_sig(SIGKILL, task, 1);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&back.done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, back.ret, -EINTR);
+	/* The transfer in flight is not disturbed. */
 	complete(&hold);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
 	kt_expect_remote(test, kt, &kt_peer);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+}
 
-	reinit_completion(&hold);
-	reinit_completion(&ctx.done);
-	kt->hold_resume = &hold;
-	ctx.reclaim = true;
+struct kt_remove_ctx {
+	struct device *dev;
+	struct completion done;
+};
+
+static int kt_consumer_remove_thread(void *data)
+{
+	struct kt_remove_ctx *ctx = data;
+
+	shdev_consumer_remove(ctx->dev);
+	complete(&ctx->done);
+	return 0;
+}
+
+/*
+ * Removing a device stacked on no shared device (any input device going
+ * away) never waits for a transfer in flight.
+ */
+static void shdev_test_remove_unrelated_no_wait(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_dev *other = kt_create(test, kt_minimal);
+	struct kt_release_ctx ctx = { .kt = kt };
+	struct kt_remove_ctx rm = { .dev = &other->pdev->dev };
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&ctx.done);
+	init_completion(&rm.done);
+	kt->hold_quiesce = &hold;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
-						       "shdev-kt-reclaim"));
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "resume"));
-	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RECLAIMING);
-	kt_expect_owner(test, kt, "reclaiming");
-	KUNIT_EXPECT_EQ(test, kt_write(kt, "kt-peer2"), -EBUSY);
-	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EBUSY);
+						       "shdev-kt-release"));
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+				     kthread_run(kt_consumer_remove_thread, &rm,
+						 "shdev-kt-remove"));
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&rm.done, 10 * HZ));
+	/* Nor does a write to another unit's attribute. */
+	KUNIT_EXPECT_EQ(test, kt_write(other, "kt-peer2"), 8);
+	KUNIT_EXPECT_EQ(test, kt_write(other, "local"), 5);
+	KUNIT_EXPECT_FALSE(test, completion_done(&ctx.done));
 	complete(&hold);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
-	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
-	kt_expect_local(test, kt);
-	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
 /* A peer that still holds a device cannot be unregistered. */
@@ -685,6 +768,11 @@ static void shdev_test_peer_names(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_peer_register(&p), -EINVAL);
 }
 
+/*
+ * Quiesce runs with the gate open, so that what is in flight completes;
+ * then the gate closes and the release waits for the sections entered
+ * before, ours included.
+ */
 static void shdev_test_gate_waits(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, NULL);
@@ -697,23 +785,141 @@ static void shdev_test_gate_waits(struct kunit *test)
 
 	task = kthread_run(kt_release_thread, &ctx, "shdev-kt-release");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	for (i = 0; i < 5000 && shdev_get_state(kt->sd) == SHDEV_LOCAL; i++)
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	KUNIT_EXPECT_EQ(test, kt->quiesce_access, 0);
+	for (i = 0; i < 5000 && kt_hw_access(kt) == 0; i++)
 		usleep_range(100, 200);
-	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
 
-	/* Gate closed: no new section; ours holds off the quiesce. */
+	/* Gate closed: no new section; ours holds off the backend. */
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
 	msleep(20);
-	KUNIT_EXPECT_FALSE(test, kt_log_has(kt, "quiesce"));
 	KUNIT_EXPECT_FALSE(test, completion_done(&ctx.done));
-	/* A concurrent request is refused, not queued. */
-	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EBUSY);
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
 
 	shdev_exit(kt->sd, idx);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
 	kt_expect_remote(test, kt, &kt_peer);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+}
+
+/* Reboot and kexec find every device back, or lost with its gate closed. */
+static void shdev_test_reboot(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct kt_dev *stuck = kt_create(test, kt_minimal);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	shdev_reboot_notify(NULL, SYS_RESTART, NULL);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), 0);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(stuck->sd, &kt_peer), 0);
+	kt_set_faults(0, 1);
+	shdev_reboot_notify(NULL, SYS_RESTART, NULL);
+	kt_set_faults(0, 0);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(stuck->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(stuck), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(stuck->sd), 0);
+}
+
+static irqreturn_t kt_irq_handler(int irq, void *data)
+{
+	return IRQ_HANDLED;
+}
+
+/* Before the domain goes, unless the driver's unbind freed it. */
+static void kt_irq_free(void *data)
+{
+	struct kt_dev *kt = data;
+
+	if (READ_ONCE(kt->sd) && irq_has_action(kt->irq))
+		devm_free_irq(&kt->pdev->dev, kt->irq, kt);
+}
+
+static void kt_irq_domain_remove(void *domain)
+{
+	irq_domain_remove_sim(domain);
+}
+
+/* A simulated interrupt line, requested by @kt's driver after probe. */
+static unsigned int kt_irq(struct kunit *test, struct kt_dev *kt)
+{
+	struct irq_domain *domain;
+	unsigned int irq;
+
+	domain = irq_domain_create_sim(NULL, 1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							kt_irq_domain_remove,
+							domain), 0);
+	irq = irq_create_mapping(domain, 0);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	KUNIT_ASSERT_EQ(test, devm_request_irq(&kt->pdev->dev, irq,
+					       kt_irq_handler, 0, "shdev-kt",
+					       kt), 0);
+	kt->irq = irq;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_irq_free, kt),
+			0);
+	KUNIT_ASSERT_EQ(test, shdev_add_irq(kt->sd, irq), 0);
+	return irq;
+}
+
+static bool kt_irq_off(unsigned int irq)
+{
+	return irqd_irq_disabled(irq_get_irq_data(irq));
+}
+
+/*
+ * The core disables the device's interrupts after quiesce and enables
+ * them before resume, exactly once each way: across a failed resume and
+ * its retry, and whatever else disables the line meanwhile.
+ */
+static void shdev_test_irqs_once(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	unsigned int irq = kt_irq(test, kt);
+
+	KUNIT_EXPECT_FALSE(test, kt_irq_off(irq));
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, kt_irq_off(irq));
+
+	kt->fail_resume = -EIO;
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EIO);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
+	KUNIT_EXPECT_TRUE(test, kt_irq_off(irq));
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EIO);
+	kt->fail_resume = 0;
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, kt_irq_off(irq));
+
+	/* Userspace, say, disables the line while away: it stays so. */
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	disable_irq(irq);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_TRUE(test, kt_irq_off(irq));
+	enable_irq(irq);
+	KUNIT_EXPECT_FALSE(test, kt_irq_off(irq));
+}
+
+/*
+ * Unbinding while away: the device comes back while the driver's
+ * interrupt is still requested, before devres frees it.  Enabling a freed
+ * interrupt would WARN, which fails the run.
+ */
+static void shdev_test_unbind_irqs(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	unsigned int irq = kt_irq(test, kt);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	device_release_driver(&kt->pdev->dev);
+	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOCAL);
+	KUNIT_EXPECT_FALSE(test, irq_has_action(irq));
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
+	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
 }
 
 /* Two nested sections, as a driver's locked helper calling another. */
@@ -1128,6 +1334,11 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_peer_unregister_busy),
 	KUNIT_CASE(shdev_test_peer_names),
 	KUNIT_CASE(shdev_test_gate_waits),
+	KUNIT_CASE(shdev_test_wait_killable),
+	KUNIT_CASE(shdev_test_remove_unrelated_no_wait),
+	KUNIT_CASE(shdev_test_reboot),
+	KUNIT_CASE(shdev_test_irqs_once),
+	KUNIT_CASE(shdev_test_unbind_irqs),
 	KUNIT_CASE(shdev_test_gate_nests),
 	KUNIT_CASE(shdev_test_poll_wakes),
 	KUNIT_CASE(shdev_test_uevents),

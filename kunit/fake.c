@@ -71,6 +71,8 @@ int kt_quiesce(struct shdev *sd)
 	struct kt_dev *kt = shdev_get_drvdata(sd);
 
 	kt_log(kt, "quiesce");
+	/* The gate is open: what is in flight may still complete. */
+	kt->quiesce_access = kt_hw_access(kt);
 	if (kt->hold_quiesce)
 		wait_for_completion(kt->hold_quiesce);
 	if (kt->regs)
@@ -194,6 +196,9 @@ static void kt_remove(struct platform_device *pdev)
 	struct kt_dev **pdata = dev_get_platdata(&pdev->dev);
 
 	if (pdata) {
+		/* Unplug first: the device is back, or lost, before this. */
+		(*pdata)->remove_state = shdev_get_state((*pdata)->sd);
+		kt_log(*pdata, "remove");
 		WRITE_ONCE((*pdata)->sd, NULL);
 		(*pdata)->regs = NULL;
 	}

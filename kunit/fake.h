@@ -38,6 +38,9 @@ struct kt_dev {
 	struct completion *hold_quiesce; /* quiesce waits for it */
 	struct completion *hold_resume;	/* resume waits for it */
 	unsigned int votes_seen; /* peers' power votes seen by callbacks */
+	unsigned int irq;	/* a simulated line, if the test asked */
+	int quiesce_access;	/* kt_hw_access() from within quiesce */
+	enum shdev_state remove_state;	/* the state remove() found */
 	bool minimal;		/* only quiesce and resume */
 	bool map_mmio;		/* ioremap the fake MMIO region */
 	void __iomem *regs;

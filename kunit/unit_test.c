@@ -249,6 +249,7 @@ static void shdev_unit_test_sizes(struct kunit *test)
 	static const char * const solo[] = { "/shdev-kt-solo" };
 	struct kt_dev *one[1], **many;
 	char path[32];
+	u64 gp;
 	int i;
 
 	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
@@ -267,9 +268,12 @@ static void shdev_unit_test_sizes(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, many[i]);
 		KUNIT_ASSERT_NOT_NULL(test, many[i]->sd);
 	}
+	gp = kt_stats(many[0]).grace_periods;
 	KUNIT_ASSERT_EQ(test, shdev_release(many[17]->sd, &kt_peer), 0);
 	for (i = 0; i < SHDEV_UNIT_MAX; i++)
 		kt_expect_remote(test, many[i], &kt_peer);
+	/* Every gate closed, then one wait for all their readers. */
+	KUNIT_EXPECT_EQ(test, kt_stats(many[0]).grace_periods, gp + 1);
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(many[63]->sd), 0);
 	for (i = 0; i < SHDEV_UNIT_MAX; i++) {
 		kt_expect_local(test, many[i]);

@@ -43,13 +43,19 @@ enum shdev_state {
 
 /**
  * struct shdev_ops - driver callbacks for a shared device
- * @quiesce: stop using the hardware: disable its interrupts, flush work,
- *	stop DMA.  Keep it powered and keep its software state.  Called with
- *	the gate already closed.  On error the device must be left working as
- *	before the call; the release is then undone.  Required.
+ * @quiesce: stop using the hardware: let a transfer in flight complete,
+ *	start no new one, flush work, stop DMA.  Keep it powered and keep its
+ *	software state.  Called with the gate still open and the interrupts
+ *	enabled, so that what is in flight can complete through its own
+ *	interrupt; the core then disables the device's interrupts (those of
+ *	the platform device and those added with shdev_add_irq()) and closes
+ *	the gate.  On error the device must be left working as before the
+ *	call; the release is then undone.  Required.
  * @resume: take the hardware back after a reclaim, or after a failed
- *	release: re-program it from software state and re-enable its
- *	interrupts.  The peer may have changed any register.  Required.
+ *	release: re-program it from software state.  The peer may have
+ *	changed any register.  Called with the gate open and the interrupts
+ *	enabled again by the core; on error the core disables them and
+ *	closes the gate again, and the device is %SHDEV_LOST.  Required.
  * @sanitize: optional.  Bring the hardware to a state that shows no data
  *	of the previous owner and that @resume can start from (typically a
  *	reset).  Runs after @quiesce when the peer is untrusted and before
@@ -59,8 +65,10 @@ enum shdev_state {
  *	error leaves the device %SHDEV_LOST.
  *
  * The callbacks run in process context, serialized with every other
- * transfer of the device, with the gate closed: they access the hardware
- * directly and must not call shdev_enter().
+ * transfer of the device and never after the driver's unbind has begun.
+ * @sanitize and @validate run with the gate closed: they access the
+ * hardware directly and must not call shdev_enter().  @quiesce and
+ * @resume run with it open.
  */
 struct shdev_ops {
 	int (*quiesce)(struct shdev *sd);
@@ -97,14 +105,20 @@ struct shdev_consumer_ops {
  * @ops: what to do with it
  * @dev: the stacked device, for messages and lookups
  * @node: private to the core
+ * @all: private to the core
+ * @sd: private to the core
  * @frozen: private to the core
  */
 struct shdev_consumer {
 	const struct shdev_consumer_ops *ops;
 	struct device *dev;
 	struct list_head node;
+	struct list_head all;
+	struct shdev *sd;
 	bool frozen;
 };
+
+#define SHDEV_IRQS_MAX	8	/* interrupts a driver adds, at most */
 
 #if IS_ENABLED(CONFIG_SHDEV)
 struct shdev *devm_shdev_register(struct platform_device *pdev,
@@ -116,6 +130,7 @@ bool shdev_is_local(const struct shdev *sd);
 
 bool shdev_enter(struct shdev *sd, int *idx);
 void shdev_exit(struct shdev *sd, int idx);
+int shdev_add_irq(struct shdev *sd, unsigned int irq);
 #else
 /*
  * Without shdev a device never leaves: registration gives no shared device
@@ -151,6 +166,11 @@ static inline bool shdev_enter(struct shdev *sd, int *idx)
 
 static inline void shdev_exit(struct shdev *sd, int idx)
 {
+}
+
+static inline int shdev_add_irq(struct shdev *sd, unsigned int irq)
+{
+	return 0;
 }
 #endif
 
