@@ -137,6 +137,30 @@ static LIST_HEAD(shdev_backends);
 /* One SRCU domain for every gate, as DRM has for drm_dev_enter(). */
 DEFINE_STATIC_SRCU(shdev_srcu);
 
+static void shdev_put(struct shdev *sd);
+static void shdev_leave(struct shdev *sd);
+
+/*
+ * With the unit's lock held, the unit back: members kept on record for
+ * their peer after their drivers unbound leave, so that they can bind
+ * again.  Whoever took the unit back holds a reference to one of its
+ * devices or to the unit, so the last reference is not dropped here.
+ */
+static void shdev_reap(struct shdev_unit *u)
+{
+	unsigned int m;
+
+	for (m = 0; m < u->nr; m++) {
+		struct shdev *sd = u->members[m];
+
+		if (!sd || !sd->kept)
+			continue;
+		sd->kept = false;
+		shdev_leave(sd);
+		shdev_put(sd);
+	}
+}
+
 /* Units not local, and whether system sleep is under way. */
 static DEFINE_MUTEX(shdev_sleep_lock);
 static unsigned int shdev_nr_away;
@@ -1018,6 +1042,8 @@ static int __shdev_reclaim(struct shdev_unit *u)
 	shdev_set_state(u, ret ? SHDEV_LOST : SHDEV_LOCAL);
 	shdev_account(u, "reclaim", ret, start, &u->stats.reclaims);
 	shdev_notify(u);
+	if (!ret)
+		shdev_reap(u);
 	return ret;
 }
 
@@ -1274,8 +1300,6 @@ static void shdev_get(struct shdev *sd)
 {
 	kref_get(&sd->ref);
 }
-
-static void shdev_put(struct shdev *sd);
 
 /* With the unit's lock held: a consumer joining a device away is frozen. */
 static int __shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c)
@@ -2386,7 +2410,6 @@ unsigned int shdev_peer_died(struct shdev_peer *peer)
 	for (i = 0; i < n; i++) {
 		struct shdev *sd = all[i];
 		struct shdev_unit *u = sd->unit;
-		bool freed = false;
 
 		mutex_lock(&u->lock);
 		if (u->state != SHDEV_LOCAL && u->peer == peer) {
@@ -2398,15 +2421,7 @@ unsigned int shdev_peer_died(struct shdev_peer *peer)
 			__shdev_reclaim(u);
 		}
 		held += u->state != SHDEV_LOCAL && u->peer == peer;
-		/* A device kept for its peer after its driver unbound. */
-		if (sd->kept && u->state == SHDEV_LOCAL &&
-		    !list_empty(&sd->node)) {
-			shdev_leave(sd);
-			freed = true;
-		}
 		mutex_unlock(&u->lock);
-		if (freed)
-			shdev_put(sd);
 	}
 	shdev_put_all(all, n);
 	return held;
