@@ -1486,14 +1486,32 @@ static ssize_t shdev_show(struct shdev_unit *u, char *buf)
 	return len;
 }
 
+/*
+ * The device of member @m that a write through @dev locks: a bound one,
+ * other than @dev.  A member kept for its peer after its unbind has no
+ * driver to keep, and may leave during the transfer.
+ */
+static struct device *shdev_lockable(struct shdev_unit *u, unsigned int m,
+				     struct device *dev)
+{
+	struct shdev *sd = u->members[m];
+
+	if (!sd || sd->orphan || &sd->pdev->dev == dev)
+		return NULL;
+	return &sd->pdev->dev;
+}
+
 static void shdev_unlock_devices(struct shdev_unit *u, struct device *dev,
 				 unsigned int locked)
 {
+	struct device *member;
 	unsigned int m;
 
-	for (m = 0; m < locked; m++)
-		if (u->members[m] && &u->members[m]->pdev->dev != dev)
-			device_unlock(&u->members[m]->pdev->dev);
+	for (m = 0; m < locked; m++) {
+		member = shdev_lockable(u, m, dev);
+		if (member)
+			device_unlock(member);
+	}
 	device_unlock(dev);
 }
 
@@ -1505,15 +1523,14 @@ static void shdev_unlock_devices(struct shdev_unit *u, struct device *dev,
  */
 static bool shdev_trylock_devices(struct shdev_unit *u, struct device *dev)
 {
+	struct device *member;
 	unsigned int m;
 
 	if (!device_trylock(dev))
 		return false;
 	for (m = 0; m < u->nr; m++) {
-		struct device *member = u->members[m] ?
-					&u->members[m]->pdev->dev : NULL;
-
-		if (!member || member == dev || device_trylock(member))
+		member = shdev_lockable(u, m, dev);
+		if (!member || device_trylock(member))
 			continue;
 		shdev_unlock_devices(u, dev, m);
 		return false;
@@ -1551,8 +1568,9 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 		return restart_syscall();
 	}
 
+	/* A member kept for its peer after its unbind is taken back too. */
 	ret = dev->driver ? 0 : -ENODEV;
-	for (m = 0; m < u->nr && !ret; m++)
+	for (m = 0; m < u->nr && !ret && peer; m++)
 		if (u->members[m] && (u->members[m]->orphan ||
 				      !u->members[m]->pdev->dev.driver))
 			ret = -ENODEV;

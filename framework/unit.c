@@ -15,6 +15,7 @@
  */
 
 #include <linux/clk.h>
+#include <linux/device/bus.h>
 #include <linux/gpio/consumer.h>
 #include <linux/interconnect.h>
 #include <linux/mod_devicetable.h>
@@ -28,6 +29,7 @@
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "shdev-internal.h"
 
@@ -329,6 +331,47 @@ static void shdev_unit_set_failed(struct device_node *np, bool failed)
 	mutex_unlock(&shdev_unit_failed_lock);
 }
 
+struct shdev_unit_retry {
+	struct work_struct work;
+	struct device_node *np;
+};
+
+/*
+ * Members that deferred while waiting for a unit that was then rejected
+ * probe again, to fail with the reason instead of waiting forever.
+ */
+static void shdev_unit_retry_members(struct work_struct *work)
+{
+	struct shdev_unit_retry *r = container_of(work, struct shdev_unit_retry,
+						  work);
+	struct device_node *member;
+	struct device *dev;
+	int i;
+
+	for (i = 0; (member = of_parse_phandle(r->np, "devices", i)); i++) {
+		dev = bus_find_device_by_of_node(&platform_bus_type, member);
+		of_node_put(member);
+		if (!dev)
+			continue;
+		if (!dev->driver && device_attach(dev) < 0)
+			dev_dbg(dev, "not bound again\n");
+		put_device(dev);
+	}
+	of_node_put(r->np);
+	kfree(r);
+}
+
+static void shdev_unit_retry(struct device_node *np)
+{
+	struct shdev_unit_retry *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return;
+	INIT_WORK(&r->work, shdev_unit_retry_members);
+	r->np = of_node_get(np);
+	schedule_work(&r->work);
+}
+
 static int __shdev_unit_probe(struct platform_device *pdev);
 
 static int shdev_unit_probe(struct platform_device *pdev)
@@ -338,8 +381,10 @@ static int shdev_unit_probe(struct platform_device *pdev)
 
 	if (np && ret != -EPROBE_DEFER) {
 		shdev_unit_set_failed(np, false);
-		if (ret)
+		if (ret) {
 			shdev_unit_set_failed(np, true);
+			shdev_unit_retry(np);
+		}
 	}
 	return ret;
 }

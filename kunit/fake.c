@@ -169,6 +169,51 @@ static struct kt_dev *kt_dt_context(struct platform_device *pdev)
 	return kt;
 }
 
+/* What registering gave the fake devices of Devicetree, by node. */
+static struct {
+	const struct device_node *np;
+	int ret;
+} kt_dt_results[16];
+
+static void kt_dt_probe_result(struct platform_device *pdev, int ret)
+{
+	unsigned int i, slot = 0;
+
+	mutex_lock(&kt_dt_lock);
+	for (i = 0; i < ARRAY_SIZE(kt_dt_results); i++) {
+		if (kt_dt_results[i].np == pdev->dev.of_node) {
+			slot = i;
+			break;
+		}
+		if (!kt_dt_results[i].np)
+			slot = i;
+	}
+	kt_dt_results[slot].np = pdev->dev.of_node;
+	kt_dt_results[slot].ret = ret;
+	mutex_unlock(&kt_dt_lock);
+}
+
+/**
+ * kt_dt_register_result() - what devm_shdev_register() last gave a node
+ * @path: the node's path
+ *
+ * Return: 0 or its error; -ENOENT when the node never probed.
+ */
+int kt_dt_register_result(const char *path)
+{
+	struct device_node *np = of_find_node_by_path(path);
+	int ret = -ENOENT;
+	unsigned int i;
+
+	mutex_lock(&kt_dt_lock);
+	for (i = 0; np && i < ARRAY_SIZE(kt_dt_results); i++)
+		if (kt_dt_results[i].np == np)
+			ret = kt_dt_results[i].ret;
+	mutex_unlock(&kt_dt_lock);
+	of_node_put(np);
+	return ret;
+}
+
 static int kt_probe(struct platform_device *pdev)
 {
 	struct kt_dev **pdata = dev_get_platdata(&pdev->dev);
@@ -185,6 +230,8 @@ static int kt_probe(struct platform_device *pdev)
 	}
 	sd = devm_shdev_register(pdev, kt->minimal ? &kt_ops_minimal : &kt_ops,
 				 kt);
+	if (!pdata)
+		kt_dt_probe_result(pdev, PTR_ERR_OR_ZERO(sd));
 	if (IS_ERR(sd))
 		return PTR_ERR(sd);
 	WRITE_ONCE(kt->sd, sd);

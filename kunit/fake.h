@@ -64,6 +64,7 @@ int kt_hw_access(struct kt_dev *kt);
 int kt_quiesce(struct shdev *sd);
 int kt_resume(struct shdev *sd);
 struct kt_dev *kt_find(struct kunit *test, const char *path);
+int kt_dt_register_result(const char *path);
 struct kt_dev *kt_create_any(struct kunit *test,
 			     void (*setup)(struct kt_dev *kt));
 struct kt_dev *kt_create(struct kunit *test,

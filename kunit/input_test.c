@@ -676,6 +676,62 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	kg_line(test, line, true);
 	KUNIT_EXPECT_TRUE(test, kg_seen(ki, 1));
 }
+
+static bool kg_irq_off(int irq)
+{
+	return irqd_irq_disabled(irq_get_irq_data(irq));
+}
+
+/*
+ * The user's disabled_keys nests inside the core's disable: enabling a
+ * key while away does not wake its line, and a key disabled while away
+ * stays disabled after the reclaim.
+ */
+static void shdev_gpio_keys_test_disabled_keys(struct kunit *test)
+{
+	struct platform_device *pdev;
+	struct gpio_device *gdev;
+	struct gpio_desc *line;
+	struct device_node *np;
+	struct device *dev;
+	int irq;
+
+	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, gpio_keys), 0);
+	wait_for_device_probe();
+	np = of_find_node_by_path("/shdev-kt-keys");
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	put_device(&pdev->dev);
+	dev = &pdev->dev;
+	KUNIT_ASSERT_NOT_NULL_MSG(test, dev->driver, "gpio-keys not bound");
+	gdev = gpio_device_find_by_label("shdev-kt-bank");
+	KUNIT_ASSERT_NOT_NULL(test, gdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kg_put_gpio,
+							gdev), 0);
+	line = gpio_device_get_desc(gdev, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, line);
+	irq = gpiod_to_irq(line);
+	KUNIT_ASSERT_GT(test, irq, 0);
+
+	KUNIT_ASSERT_EQ(test, kt_sysfs_write(dev, "ownership", "kt-peer", 7), 7);
+	KUNIT_EXPECT_TRUE(test, kg_irq_off(irq));
+	KUNIT_EXPECT_EQ(test, kt_sysfs_write(dev, "disabled_keys", "30", 2), 2);
+	KUNIT_EXPECT_EQ(test, kt_sysfs_write(dev, "disabled_keys", "\n", 1), 1);
+	KUNIT_EXPECT_TRUE(test, kg_irq_off(irq));
+	KUNIT_EXPECT_EQ(test, kt_sysfs_write(dev, "disabled_keys", "30", 2), 2);
+	KUNIT_ASSERT_EQ(test, kt_sysfs_write(dev, "ownership", "local", 5), 5);
+	KUNIT_EXPECT_TRUE(test, kg_irq_off(irq));
+	KUNIT_EXPECT_EQ(test, kt_sysfs_write(dev, "disabled_keys", "\n", 1), 1);
+	KUNIT_EXPECT_FALSE(test, kg_irq_off(irq));
+
+	/* Unbound while away, with its interrupts: no unbalanced enable. */
+	KUNIT_ASSERT_EQ(test, kt_sysfs_write(dev, "ownership", "kt-peer", 7), 7);
+	device_release_driver(dev);
+	KUNIT_EXPECT_EQ(test, device_attach(dev), 1);
+	KUNIT_EXPECT_FALSE(test, kg_irq_off(irq));
+}
 #endif
 
 /* A generic consumer that logs into the fake driver's log. */
@@ -825,6 +881,7 @@ static struct kunit_case shdev_input_cases[] = {
 #if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
 	IS_ENABLED(CONFIG_OF_OVERLAY)
 	KUNIT_CASE(shdev_gpio_keys_test_transfer),
+	KUNIT_CASE(shdev_gpio_keys_test_disabled_keys),
 #endif
 	KUNIT_CASE(shdev_consumer_test_order),
 	KUNIT_CASE(shdev_consumer_test_rollback),

@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 #include <linux/clk.h>
 #include <linux/clk-provider.h>
+#include <linux/delay.h>
 #include <linux/device/driver.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -491,6 +492,54 @@ static void shdev_unit_test_unit_unbind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
 }
 
+/*
+ * The unit unbinds while its peer keeps every member (their reclaims
+ * failed at unbind): its description goes with its driver, the unit stays
+ * on record without it, and the peer's death ends it.  KASAN watches the
+ * description's memory.
+ */
+static void shdev_unit_test_unbind_orphans(struct kunit *test)
+{
+	struct shdev_sim_faults faults = { .fail_reclaim_at = 1 };
+	unsigned int devices;
+	struct kt_dev *kt[3];
+	struct device *unit;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	unit = ku_unit_dev(test, "/shdev-kt-trio");
+	devices = shdev_nr_devices();
+	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
+	faults.fail_dev = "shdev-kt-a";
+	shdev_sim_set_faults(&faults);
+	device_release_driver(unit);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_NULL(test, kt_find(test, ku_trio[i]));
+	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices);
+
+	/* The peer still holds a: its death brings the unit back. */
+	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 3);
+	kt_set_faults(0, 0);
+	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices - 3);
+
+	/* The unit and its members bind again, a unit as before. */
+	KUNIT_ASSERT_EQ(test, device_attach(unit), 1);
+	for (i = 0; i < 3; i++) {
+		struct device_node *np = of_find_node_by_path(ku_trio[i]);
+		struct platform_device *pdev = of_find_device_by_node(np);
+
+		of_node_put(np);
+		KUNIT_ASSERT_NOT_NULL(test, pdev);
+		KUNIT_EXPECT_EQ(test, device_attach(&pdev->dev), 1);
+		put_device(&pdev->dev);
+	}
+	ku_members(test, ku_trio, kt, 3);
+	KUNIT_EXPECT_EQ(test, shdev_release(kt[1]->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt[2]->sd), 0);
+}
+
 static void shdev_unit_test_peer_death(struct kunit *test)
 {
 	struct kt_dev *kt[3];
@@ -636,6 +685,42 @@ static void shdev_unit_test_receiving_unbind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[1]->sd, NULL, 0), 0);
 	kt_expect_local(test, kt[0]);
 	kt_expect_local(test, kt[1]);
+}
+
+/*
+ * A reclaim of a unit its peer owned at boot fails half way: a member's
+ * unbind then takes the unit back, as for any unit, instead of leaving it
+ * the peer's; a member that cannot come back is kept, and refused a new
+ * binding, until the unit is taken back.
+ */
+static void shdev_unit_test_receiving_half_reclaim(struct kunit *test)
+{
+	struct kt_dev *kt[2];
+	struct device *unit, *r1;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_remote), 0);
+	ku_members(test, ku_received, kt, 2);
+	unit = ku_unit_dev(test, "/shdev-kt-received");
+	r1 = &kt[1]->pdev->dev;
+
+	/* Reclaims run backwards: r1 resumes, r0 fails to. */
+	kt[0]->fail_resume = -EIO;
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), -EIO);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_LOST);
+	KUNIT_EXPECT_STREQ(test, kt[1]->log, "validate,resume");
+
+	device_release_driver(r1);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[0]), -ENODEV);
+	KUNIT_EXPECT_EQ(test, device_attach(r1), 0);
+
+	kt[0]->fail_resume = 0;
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), 5);
+	kt_expect_local(test, kt[0]);
+	KUNIT_EXPECT_EQ(test, device_attach(r1), 1);
+	ku_members(test, ku_received, kt, 2);
+	kt_expect_local(test, kt[1]);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[1]), 0);
 }
 
 /* An administrator may take a unit its peer owns at boot, via the backend. */
@@ -784,8 +869,31 @@ static void ku_expect_rejected(struct kunit *test)
 
 static void shdev_unit_test_reject_name(struct kunit *test)
 {
+	int i;
+
 	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_name), 0);
 	ku_expect_rejected(test);
+	/* Its member stops waiting for it, and says why. */
+	for (i = 0; i < 2000; i++) {
+		if (kt_dt_register_result("/shdev-kt-bad") == -ENODEV)
+			break;
+		usleep_range(500, 1000);
+	}
+	KUNIT_EXPECT_EQ(test, kt_dt_register_result("/shdev-kt-bad"), -ENODEV);
+}
+
+/* A disabled unit is none: its member is a device on its own. */
+static void shdev_unit_test_disabled(struct kunit *test)
+{
+	struct kt_dev *kt;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_disabled), 0);
+	kt = kt_find(test, "/shdev-kt-free");
+	KUNIT_ASSERT_NOT_NULL(test, kt);
+	KUNIT_ASSERT_NOT_NULL(test, kt->sd);
+	/* Not limited to the disabled unit's peers. */
+	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
 static void shdev_unit_test_reject_ids(struct kunit *test)
@@ -1018,6 +1126,7 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_peers),
 	KUNIT_CASE(shdev_unit_test_member_unbind),
 	KUNIT_CASE(shdev_unit_test_unit_unbind),
+	KUNIT_CASE(shdev_unit_test_unbind_orphans),
 	KUNIT_CASE(shdev_unit_test_peer_death),
 	KUNIT_CASE(shdev_unit_test_receiving),
 	KUNIT_CASE(shdev_unit_test_receiving_reclaim),
@@ -1025,9 +1134,11 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_receiving_resources),
 #endif
 	KUNIT_CASE(shdev_unit_test_receiving_unbind),
+	KUNIT_CASE(shdev_unit_test_receiving_half_reclaim),
 	KUNIT_CASE(shdev_unit_test_attestation),
 	KUNIT_CASE(shdev_unit_test_attestation_unsupported),
 	KUNIT_CASE(shdev_unit_test_reject_name),
+	KUNIT_CASE(shdev_unit_test_disabled),
 	KUNIT_CASE(shdev_unit_test_reject_ids),
 	KUNIT_CASE(shdev_unit_test_reject_owner),
 	KUNIT_CASE(shdev_unit_test_reject_clock),
