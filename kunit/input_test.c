@@ -13,6 +13,7 @@
 #include <linux/input.h>
 #include <linux/input/mt.h>
 #include <linux/irq.h>
+#include <linux/kthread.h>
 #include <linux/gpio/consumer.h>
 #include <linux/gpio/driver.h>
 #include <linux/mount.h>
@@ -39,6 +40,7 @@ struct ki_input {
 	spinlock_t lock;	/* protects the events seen */
 	struct input_value seen[KI_MAX_EVENTS];
 	unsigned int nseen;
+	int last_key_a;		/* the last KEY_A value, however many events */
 	bool owned;		/* the test registered the input device */
 };
 
@@ -78,8 +80,12 @@ static unsigned int ki_events(struct input_handle *handle,
 	unsigned int i;
 
 	spin_lock(&ki->lock);
-	for (i = 0; i < count && ki->nseen < KI_MAX_EVENTS; i++)
-		ki->seen[ki->nseen++] = vals[i];
+	for (i = 0; i < count; i++) {
+		if (vals[i].type == EV_KEY && vals[i].code == KEY_A)
+			ki->last_key_a = vals[i].value;
+		if (ki->nseen < KI_MAX_EVENTS)
+			ki->seen[ki->nseen++] = vals[i];
+	}
 	spin_unlock(&ki->lock);
 	return count;
 }
@@ -253,7 +259,7 @@ static void shdev_input_test_release_lets_go(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, BTN_TOUCH, 0), 1);
 	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_ABS, ABS_MT_TRACKING_ID, -1), 1);
 	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_ABS, ABS_PRESSURE, 0), 1);
-	KUNIT_EXPECT_GE(test, ki_count(ki, EV_SYN, SYN_REPORT, 0), 1);
+	KUNIT_EXPECT_GE(test, ki_count(ki, EV_SYN, SYN_REPORT, 1), 1);
 	KUNIT_EXPECT_FALSE(test, test_bit(KEY_A, ki->input->key));
 	KUNIT_EXPECT_FALSE(test, test_bit(BTN_TOUCH, ki->input->key));
 
@@ -277,40 +283,108 @@ static void shdev_input_test_release_lets_go(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
 }
 
+struct ki_presser {
+	struct input_dev *input;
+	bool stop;
+	struct completion done;
+};
+
+/* The driver reports presses and releases of KEY_A, as fast as it can. */
+static int ki_presser_thread(void *data)
+{
+	struct ki_presser *p = data;
+	int i;
+
+	for (i = 0; !READ_ONCE(p->stop); i++) {
+		input_report_key(p->input, KEY_A, i & 1);
+		input_sync(p->input);
+		cond_resched();
+	}
+	complete(&p->done);
+	return 0;
+}
+
+/*
+ * A key pressed while the release freezes the device: once frozen, the
+ * key is up for the input core and for the handler, whatever the driver
+ * reported around the freeze.
+ */
+static void shdev_input_test_key_during_freeze(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ki_input *ki = ki_create(test, kt);
+	struct ki_presser p = { .input = ki->input };
+	int round;
+
+	for (round = 0; round < 20; round++) {
+		init_completion(&p.done);
+		p.stop = false;
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+					     kthread_run(ki_presser_thread, &p,
+							 "shdev-ki-press"));
+		usleep_range(100, 200);
+		KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+		WRITE_ONCE(p.stop, true);
+		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p.done,
+								    10 * HZ));
+		KUNIT_EXPECT_FALSE(test, test_bit(KEY_A, ki->input->key));
+		KUNIT_EXPECT_EQ(test, READ_ONCE(ki->last_key_a), 0);
+		KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	}
+}
+
 /* Write @buf to the input device's "inhibited" attribute through sysfs. */
 static ssize_t ki_write_inhibited(struct ki_input *ki, const char *buf)
 {
 	return kt_sysfs_write(&ki->input->dev, "inhibited", buf, strlen(buf));
 }
 
-/* Userspace cannot undo the freeze: the driver's open() is not called. */
+/*
+ * Userspace cannot undo the freeze: inhibiting and uninhibiting while away
+ * reach no driver callback, and the thaw brings the driver to the last
+ * wish.
+ */
 static void shdev_input_test_uninhibit_while_away(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, NULL);
 	struct ki_input *ki = ki_create(test, kt);
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
-	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_TRUE(test, ki->input->frozen);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "1"), 1);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), 1);
+	KUNIT_EXPECT_TRUE(test, ki->input->frozen);
 	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
 	ki_forget(ki);
 	ki_press(ki);
 	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
 
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, ki->input->frozen);
 	KUNIT_EXPECT_FALSE(test, ki->input->inhibited);
 	KUNIT_EXPECT_EQ(test, ki->opens, 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
+
+	/* Inhibited while away: closed at the thaw, not before. */
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "1"), 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, ki->closes, 1);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), 1);
+	KUNIT_EXPECT_EQ(test, ki->opens, 2);
 
 	/* A user's own inhibit survives a transfer. */
 	KUNIT_ASSERT_EQ(test, ki_write_inhibited(ki, "1"), 1);
-	KUNIT_EXPECT_EQ(test, ki->closes, 1);
+	KUNIT_EXPECT_EQ(test, ki->closes, 2);
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, ki->input->frozen);
 	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
-	KUNIT_EXPECT_EQ(test, ki->opens, 1);
-	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), 1);
 	KUNIT_EXPECT_EQ(test, ki->opens, 2);
+	KUNIT_EXPECT_EQ(test, ki_write_inhibited(ki, "0"), 1);
+	KUNIT_EXPECT_EQ(test, ki->opens, 3);
 }
 
 /* LEDs are not driven while away and are right again after the thaw. */
@@ -364,7 +438,7 @@ static void shdev_input_test_registered_while_away(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 	ki = ki_create(test, kt);
-	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_TRUE(test, ki->input->frozen);
 	/* Opened by its handler, but the driver is not reached. */
 	KUNIT_EXPECT_EQ(test, ki->opens, 0);
 	ki_forget(ki);
@@ -544,14 +618,14 @@ static void shdev_serio_test_stack_stays_bound(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, device_is_registered(&serio->dev));
 	KUNIT_EXPECT_PTR_EQ(test, serio->drv, &ks_driver);
 	KUNIT_EXPECT_PTR_EQ(test, serio_get_drvdata(serio), input);
-	KUNIT_EXPECT_TRUE(test, input->inhibited);
+	KUNIT_EXPECT_TRUE(test, input->frozen);
 	/* A child driver writing to the port while away is refused. */
 	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xed), -EBUSY);
 	KUNIT_EXPECT_EQ(test, kp->writes, 1);
 
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
 	KUNIT_EXPECT_PTR_EQ(test, serio->drv, &ks_driver);
-	KUNIT_EXPECT_FALSE(test, input->inhibited);
+	KUNIT_EXPECT_FALSE(test, input->frozen);
 	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xf4), 0);
 	KUNIT_EXPECT_EQ(test, kp->writes, 2);
 	/* Bound throughout: the port was neither closed nor opened again. */
@@ -848,7 +922,7 @@ static void shdev_consumer_test_rollback(struct kunit *test)
 	kc->fail = 0;
 	kt_log_clear(kt);
 	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	KUNIT_EXPECT_TRUE(test, ki->input->inhibited);
+	KUNIT_EXPECT_TRUE(test, ki->input->frozen);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
@@ -873,6 +947,7 @@ static void shdev_consumer_test_added_while_away(struct kunit *test)
 static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_release_lets_go),
 	KUNIT_CASE(shdev_input_test_uninhibit_while_away),
+	KUNIT_CASE(shdev_input_test_key_during_freeze),
 	KUNIT_CASE(shdev_input_test_leds),
 	KUNIT_CASE(shdev_input_test_open_close_while_away),
 	KUNIT_CASE(shdev_input_test_registered_while_away),
