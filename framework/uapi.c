@@ -63,9 +63,12 @@ static_assert(sizeof(struct shdev_agent_request) ==
 static_assert(sizeof(struct shdev_agent_answer) == 16);
 static_assert(SHDEV_AGENT_NAME_LEN > SHDEV_NAME_MAX);
 
+struct uapi_agent;
+
 struct uapi_peer {
 	struct shdev_peer peer;
 	char name[SHDEV_NAME_MAX + 1];
+	struct uapi_agent *agent;	/* that declared it; under uapi_lock */
 	struct list_head node;
 };
 
@@ -216,31 +219,47 @@ static int uapi_call(struct uapi_req *req)
 	wake_up_interruptible(&a->wq);
 	mutex_unlock(&uapi_lock);
 
-	wait_for_completion_timeout(&req->done, timeout);
+	/* Killable, so that neither a writer nor the hung-task check waits. */
+	ret = wait_for_completion_killable_timeout(&req->done, timeout);
 
 	mutex_lock(&uapi_lock);
 	if (req->answered) {
 		ret = req->gone ? -ENOTCONN : 0;
 	} else {
 		list_del_init(&req->node);
-		ret = -ETIMEDOUT;
+		ret = ret < 0 ? -EINTR : -ETIMEDOUT;
 	}
 	mutex_unlock(&uapi_lock);
 	return ret;
+}
+
+/*
+ * Whether @peer's agent is the one listening: a peer speaks through the
+ * agent that declared it, never through the next one to open the device.
+ */
+static bool uapi_peer_live(struct shdev_peer *peer)
+{
+	struct uapi_peer *up = container_of(peer, struct uapi_peer, peer);
+
+	lockdep_assert_held(&uapi_lock);
+	return up->agent && up->agent == uapi_agent && !uapi_agent->dead;
 }
 
 static int uapi_release(struct shdev_peer *peer, struct shdev *sd)
 {
 	struct uapi_hold *hold;
 	struct uapi_req *req;
-	bool busy;
+	bool busy, live;
 	int ret;
 
 	mutex_lock(&uapi_lock);
 	busy = uapi_hold_find(sd);
+	live = uapi_peer_live(peer);
 	mutex_unlock(&uapi_lock);
 	if (busy)
 		return -EBUSY;
+	if (!live)
+		return -ENOTCONN;
 
 	req = uapi_req_new(SHDEV_AGENT_RELEASE, peer, sd);
 	if (IS_ERR(req))
@@ -260,7 +279,7 @@ static int uapi_release(struct shdev_peer *peer, struct shdev *sd)
 	 * something, and the reclaim the core runs next asks it back.  An
 	 * error answered means the agent undid what it did.
 	 */
-	if (!ret || (ret == -ETIMEDOUT && req->sent)) {
+	if (!ret || ((ret == -ETIMEDOUT || ret == -EINTR) && req->sent)) {
 		mutex_lock(&uapi_lock);
 		list_add_tail(&hold->node, &uapi_holds);
 		mutex_unlock(&uapi_lock);
@@ -282,7 +301,7 @@ static int uapi_reclaim(struct shdev_peer *peer, struct shdev *sd)
 
 	mutex_lock(&uapi_lock);
 	away = boot || uapi_hold_find(sd);
-	agent = uapi_agent && !uapi_agent->dead;
+	agent = uapi_peer_live(peer);
 	/* No agent: the peer's VMM is gone, the peer holds nothing. */
 	if (away && !agent)
 		uapi_hold_drop(sd);
@@ -384,6 +403,9 @@ static int uapi_close(struct inode *inode, struct file *file)
 
 	mutex_lock(&uapi_lock);
 	a->dead = true;
+	/* Its peers speak through no other agent, ever. */
+	list_for_each_entry(up, &a->peers, node)
+		up->agent = NULL;
 	list_splice_init(&a->queue, &a->sent);
 	list_for_each_entry_safe(req, rtmp, &a->sent, node) {
 		list_del_init(&req->node);
@@ -428,30 +450,57 @@ static ssize_t uapi_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct uapi_agent *a = file->private_data;
 	bool nowait = (file->f_flags & O_NONBLOCK) ||
 		(iocb->ki_flags & IOCB_NOWAIT);
+	struct shdev_agent_request *msg;
 	struct uapi_req *req;
 	size_t n;
 
-	if (iov_iter_count(to) < sizeof(req->msg))
+	if (iov_iter_count(to) < sizeof(*msg))
 		return -EINVAL;
+	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 
 	mutex_lock(&uapi_lock);
 	while (list_empty(&a->queue)) {
 		mutex_unlock(&uapi_lock);
+		kfree(msg);
 		if (nowait)
 			return -EAGAIN;
 		if (wait_event_interruptible(a->wq,
 					     !list_empty_careful(&a->queue)))
 			return -ERESTARTSYS;
+		msg = kmalloc(sizeof(*msg), GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
 		mutex_lock(&uapi_lock);
 	}
+	/*
+	 * Copied out under the lock, to user memory without it: a faulting
+	 * buffer must not hold up the transfers, which take the lock.
+	 */
 	req = list_first_entry(&a->queue, struct uapi_req, node);
-	n = copy_to_iter(&req->msg, sizeof(req->msg), to);
-	if (n == sizeof(req->msg)) {
-		list_move_tail(&req->node, &a->sent);
-		req->sent = true;
+	memcpy(msg, &req->msg, sizeof(*msg));
+	list_move_tail(&req->node, &a->sent);
+	req->sent = true;
+	mutex_unlock(&uapi_lock);
+
+	n = copy_to_iter(msg, sizeof(*msg), to);
+	if (n == sizeof(*msg)) {
+		kfree(msg);
+		return n;
+	}
+	/* Not read after all: back first in line, if still waited for. */
+	mutex_lock(&uapi_lock);
+	list_for_each_entry(req, &a->sent, node) {
+		if (req->msg.seq == msg->seq) {
+			list_move(&req->node, &a->queue);
+			req->sent = false;
+			break;
+		}
 	}
 	mutex_unlock(&uapi_lock);
-	return n == sizeof(req->msg) ? n : -EFAULT;
+	kfree(msg);
+	return -EFAULT;
 }
 
 /*
@@ -528,6 +577,10 @@ static int uapi_add_peer(struct uapi_agent *a,
 	up->peer.id = p->id;
 	up->peer.untrusted = p->flags & SHDEV_AGENT_PEER_UNTRUSTED;
 
+	mutex_lock(&uapi_lock);
+	up->agent = a;
+	mutex_unlock(&uapi_lock);
+
 	mutex_lock(&a->peers_lock);
 	ret = shdev_peer_register(&up->peer);
 	if (!ret)
@@ -600,6 +653,7 @@ static struct miscdevice uapi_misc = {
  *
  * Return: what the ioctl returns; -ENOTTY for another file.
  */
+#if IS_ENABLED(CONFIG_KUNIT)
 VISIBLE_IF_KUNIT long shdev_uapi_kernel_ioctl(struct file *file,
 					      unsigned int cmd, void *arg)
 {
@@ -619,6 +673,7 @@ VISIBLE_IF_KUNIT dev_t shdev_uapi_devt(void)
 	return MKDEV(MISC_MAJOR, uapi_misc.minor);
 }
 EXPORT_SYMBOL_IF_KUNIT(shdev_uapi_devt);
+#endif
 
 static int __init uapi_init(void)
 {

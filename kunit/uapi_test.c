@@ -411,6 +411,106 @@ static void ku_test_agent_death(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, shdev_peer_find(KU_PEER));
 }
 
+static int ku_killable_fn(void *data)
+{
+	allow_signal(SIGKILL);
+	return ku_xfer_fn(data);
+}
+
+/*
+ * A writer waiting for the agent can be killed: its release fails with
+ * -EINTR, and the device the agent may have moved is lost, not Linux's,
+ * until a reclaim the agent answers.
+ */
+static void ku_test_killed(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct shdev_agent_request req;
+	struct shdev_peer *peer;
+	struct task_struct *t;
+	struct ku_xfer *x;
+	struct file *file;
+
+	file = ku_agent(test, KU_WAIT_MS * 4, &peer);
+	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	x->sd = kt->sd;
+	x->peer = peer;
+	init_completion(&x->done);
+	t = kthread_run(ku_killable_fn, x, "shdev-ku-killed");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, ka_wait_request(file, &req, KU_WAIT_MS), 0);
+	KUNIT_EXPECT_EQ(test, req.op, SHDEV_AGENT_RELEASE);
+	send_sig(SIGKILL, t, 1);
+	KUNIT_EXPECT_EQ(test, ku_finish(test, x), -EINTR);
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	/* Nothing stays queued for the killed writer. */
+	KUNIT_EXPECT_EQ(test, ka_read(file, &req), -EAGAIN);
+
+	x = ku_start(test, kt->sd, NULL);
+	KUNIT_ASSERT_EQ(test, ka_wait_request(file, &req, KU_WAIT_MS), 0);
+	KUNIT_EXPECT_EQ(test, req.op, SHDEV_AGENT_RECLAIM);
+	KUNIT_EXPECT_EQ(test, ka_answer(file, req.seq, 0), sizeof(u64) * 2);
+	KUNIT_EXPECT_EQ(test, ku_finish(test, x), 0);
+	ku_expect_local(test, kt);
+}
+
+/*
+ * A peer of a dead agent that still holds a device (its driver failed to
+ * resume) speaks through no other agent: the next agent gets none of its
+ * requests, and nothing more goes to the peer.
+ */
+static void ku_close_held(void *data)
+{
+	struct file **held = data;
+
+	if (*held)
+		ka_close(*held);
+}
+
+static void ku_test_dead_agents_peer(struct kunit *test)
+{
+	struct file **held = kunit_kzalloc(test, sizeof(*held), GFP_KERNEL);
+	struct kt_dev *x = kt_create(test, NULL);
+	struct kt_dev *y = kt_create(test, NULL);
+	struct shdev_agent_request req;
+	struct shdev_peer *peer;
+	struct file *file;
+
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_close_held,
+							held), 0);
+	KUNIT_ASSERT_EQ(test, ka_start(test, KU_WAIT_MS), 0);
+	KUNIT_ASSERT_EQ(test, ka_add_peer(ka_file(), KU_PEER, KU_PEER_ID,
+					  false), 0);
+	peer = shdev_peer_find(KU_PEER);
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	KUNIT_ASSERT_EQ(test, shdev_release(x->sd, peer), 0);
+	x->fail_resume = -EIO;
+	ka_kill();
+	KUNIT_EXPECT_EQ(test, shdev_get_state(x->sd), SHDEV_LOST);
+
+	file = ka_open(O_NONBLOCK);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	*held = file;
+	KUNIT_EXPECT_EQ(test, shdev_get_state(x->sd), SHDEV_LOST);
+	KUNIT_EXPECT_EQ(test, ka_read(file, &req), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, shdev_release(y->sd, peer), -ENOTCONN);
+	ku_expect_local(test, y);
+	KUNIT_EXPECT_EQ(test, ka_read(file, &req), -EAGAIN);
+
+	/* Back once the driver resumes; the next agent frees the peer. */
+	x->fail_resume = 0;
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(x->sd), 0);
+	ku_expect_local(test, x);
+	KUNIT_EXPECT_EQ(test, ka_read(file, &req), -EAGAIN);
+	*held = NULL;
+	ka_close(file);
+	file = ka_open_kunit(test);
+	KUNIT_EXPECT_NULL(test, shdev_peer_find(KU_PEER));
+}
+
 static struct kunit_case ku_cases[] = {
 	KUNIT_CASE(ku_test_privilege),
 	KUNIT_CASE(ku_test_one_agent),
@@ -418,6 +518,8 @@ static struct kunit_case ku_cases[] = {
 	KUNIT_CASE(ku_test_answers),
 	KUNIT_CASE(ku_test_timeout),
 	KUNIT_CASE(ku_test_agent_death),
+	KUNIT_CASE(ku_test_killed),
+	KUNIT_CASE(ku_test_dead_agents_peer),
 	{}
 };
 
