@@ -402,6 +402,35 @@ bool shdev_peer_name_valid(const char *name)
 	return shdev_name_valid(name, strlen(name));
 }
 
+static void shdev_peer_release_ref(struct kref *ref)
+{
+	struct shdev_peer *peer = container_of(ref, struct shdev_peer, ref);
+
+	if (peer->release)
+		peer->release(peer);
+}
+
+/*
+ * Hold @peer, and the module of its backend, which the peer's release and
+ * the backend's operations are code of.  Fails while the module goes.
+ */
+static bool shdev_peer_hold(struct shdev_peer *peer)
+{
+	if (!try_module_get(peer->backend->owner))
+		return false;
+	kref_get(&peer->ref);
+	return true;
+}
+
+static void shdev_peer_drop(struct shdev_peer *peer)
+{
+	struct module *owner = peer->backend->owner;
+
+	kref_put(&peer->ref, shdev_peer_release_ref);
+	module_put(owner);
+}
+
+/* The registered peer of that name, held (shdev_peer_drop()), or NULL. */
 static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
 {
 	struct shdev_peer *peer, *found = NULL;
@@ -412,7 +441,8 @@ static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
 	mutex_lock(&shdev_peers_lock);
 	list_for_each_entry(peer, &shdev_peers, node) {
 		if (strlen(peer->name) == len && !memcmp(peer->name, name, len)) {
-			found = peer;
+			if (shdev_peer_hold(peer))
+				found = peer;
 			break;
 		}
 	}
@@ -424,11 +454,18 @@ static struct shdev_peer *shdev_peer_lookup(const char *name, size_t len)
  * shdev_peer_find() - look a peer up by name
  * @name: the peer's name
  *
- * Return: the peer, valid until it is unregistered, or NULL.
+ * For a backend or a test that keeps the peer registered meanwhile: the
+ * pointer carries no reference.  Transfers take their own.
+ *
+ * Return: the registered peer, or NULL.
  */
 struct shdev_peer *shdev_peer_find(const char *name)
 {
-	return shdev_peer_lookup(name, strlen(name));
+	struct shdev_peer *peer = shdev_peer_lookup(name, strlen(name));
+
+	if (peer)
+		shdev_peer_drop(peer);
+	return peer;
 }
 EXPORT_SYMBOL_GPL(shdev_peer_find);
 
@@ -459,19 +496,24 @@ static int shdev_sleep_unblock(struct shdev_unit *u, struct shdev *sd)
 	return 0;
 }
 
+/* The unit holds its peer, and the peer's backend, until it is back. */
 static int shdev_pin(struct shdev_unit *u, struct shdev *sd)
 {
-	if (!try_module_get(u->peer->backend->owner))
+	if (!shdev_peer_hold(u->peer))
 		return -ENODEV;
 	u->pinned = true;
 	return 0;
 }
 
-/* A unit owned by a peer since boot was never pinned. */
+/*
+ * The last step of a reclaim that needs the peer: what follows only
+ * clears u->peer.  A unit owned by a peer since boot holds it once its
+ * name resolves.
+ */
 static int shdev_unpin(struct shdev_unit *u, struct shdev *sd)
 {
 	if (u->pinned)
-		module_put(u->peer->backend->owner);
+		shdev_peer_drop(u->peer);
 	u->pinned = false;
 	return 0;
 }
@@ -940,14 +982,12 @@ static void shdev_account(struct shdev_unit *u, const char *op, int ret,
 
 static bool shdev_peer_registered(struct shdev_peer *peer)
 {
-	struct shdev_peer *p;
-	bool found = false;
+	bool registered;
 
 	mutex_lock(&shdev_peers_lock);
-	list_for_each_entry(p, &shdev_peers, node)
-		found |= p == peer;
+	registered = peer->registered;
 	mutex_unlock(&shdev_peers_lock);
-	return found;
+	return registered;
 }
 
 /* A unit described by firmware goes to the peers it names, under their ids. */
@@ -1006,9 +1046,11 @@ static int shdev_receiving_ready(struct shdev_unit *u)
 		return -EPERM;
 	}
 	if (!u->peer) {
+		/* Held from now on, as a release holds it. */
 		u->peer = shdev_peer_lookup(u->owner, strlen(u->owner));
 		if (!u->peer)
 			return -EAGAIN;
+		u->pinned = true;
 		/* Taken without an offer: nothing of the peer's may remain. */
 		if (u->peer->untrusted)
 			shdev_taint(u);
@@ -1286,7 +1328,15 @@ int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 	if (ret || !complete)
 		goto unlock;
 
-	u->peer = peer;
+	/* Held from now on, as a release holds it. */
+	if (!u->peer) {
+		if (!shdev_peer_hold(peer)) {
+			ret = -ENODEV;
+			goto unlock;
+		}
+		u->peer = peer;
+		u->pinned = true;
+	}
 	if (peer->untrusted)
 		shdev_taint(u);
 	ret = __shdev_reclaim(u);
@@ -1561,11 +1611,12 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 	/* A transfer in flight is waited for, as inhibiting an input is. */
 	ret = mutex_lock_killable(&u->lock);
 	if (ret)
-		return ret;
+		goto drop;
 	if (!shdev_trylock_devices(u, dev)) {
 		mutex_unlock(&u->lock);
 		usleep_range(1000, 5000);
-		return restart_syscall();
+		ret = restart_syscall();
+		goto drop;
 	}
 
 	/* A member kept for its peer after its unbind is taken back too. */
@@ -1579,6 +1630,9 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 
 	shdev_unlock_devices(u, dev, u->nr);
 	mutex_unlock(&u->lock);
+drop:
+	if (peer)
+		shdev_peer_drop(peer);
 	return ret ? ret : count;
 }
 
@@ -2299,12 +2353,15 @@ int shdev_peer_register(struct shdev_peer *peer)
 	list_for_each_entry(b, &shdev_backends, node)
 		known |= b == peer->backend;
 	list_for_each_entry(p, &shdev_peers, node)
-		if (!strcmp(p->name, peer->name))
+		if (!strcmp(p->name, peer->name) || p == peer)
 			ret = -EEXIST;
 	if (!known)
 		ret = -EINVAL;
-	if (!ret)
+	if (!ret) {
+		kref_init(&peer->ref);
+		peer->registered = true;
 		list_add_tail(&peer->node, &shdev_peers);
+	}
 	mutex_unlock(&shdev_peers_lock);
 	return ret;
 }
@@ -2450,25 +2507,27 @@ EXPORT_SYMBOL_GPL(shdev_peer_died);
  * shdev_peer_unregister() - remove a peer
  * @peer: the peer
  *
- * Devices @peer holds are reclaimed as after its death.  If that fails for
- * one of them the peer stays registered, since it still holds a device,
- * and may be unregistered again later.
+ * The peer can no longer be found nor given a device, and what it holds
+ * is reclaimed as after its death.  A unit whose reclaim fails stays
+ * %SHDEV_LOST and keeps the peer, and its backend's module, until a later
+ * reclaim succeeds; &shdev_peer.release frees the peer after that.
  *
  * Context: process context.
- * Return: 0 when the peer is gone, -EBUSY when it still holds a device.
  */
-int shdev_peer_unregister(struct shdev_peer *peer)
+void shdev_peer_unregister(struct shdev_peer *peer)
 {
-	mutex_lock(&shdev_peers_lock);
-	list_del(&peer->node);
-	mutex_unlock(&shdev_peers_lock);
-	if (!shdev_peer_died(peer))
-		return 0;
+	unsigned int held;
 
 	mutex_lock(&shdev_peers_lock);
-	list_add_tail(&peer->node, &shdev_peers);
+	list_del(&peer->node);
+	peer->registered = false;
 	mutex_unlock(&shdev_peers_lock);
-	return -EBUSY;
+
+	held = shdev_peer_died(peer);
+	if (held)
+		pr_warn("peer %s unregistered while it holds %u device(s): lost until reclaimed\n",
+			peer->name, held);
+	kref_put(&peer->ref, shdev_peer_release_ref);
 }
 EXPORT_SYMBOL_GPL(shdev_peer_unregister);
 

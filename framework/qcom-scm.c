@@ -36,6 +36,7 @@
 #include <linux/of.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
+#include <linux/refcount.h>
 #include <linux/seq_file.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
@@ -80,7 +81,8 @@ struct qscm_xfer {
 };
 
 struct qscm {
-	struct device *dev;
+	refcount_t refs;		/* its peers', and its binding's */
+	struct device *dev;		/* referenced */
 	const struct shdev_qcom_scm_ops *ops;
 	struct shdev_backend backend;
 	struct mutex lock;		/* serializes SCM calls; protects xfers */
@@ -390,30 +392,33 @@ static int qscm_parse_peers(struct qscm *qs, struct device_node *np)
 	return 0;
 }
 
-/*
- * Unregister the peers, which takes back what they hold.  Returns false
- * if one still holds a device: it stays registered, with the backend.
- */
-static bool qscm_remove_peers(struct qscm *qs, unsigned int nr)
-{
-	bool gone = true;
-
-	while (nr--) {
-		struct shdev_peer *peer = &qs->peers[nr].peer;
-
-		if (!shdev_peer_unregister(peer))
-			continue;
-		dev_crit(qs->dev, "peer %s still holds a device; keeping the backend\n",
-			 peer->name);
-		gone = false;
-	}
-	return gone;
-}
-
 static void qscm_free(struct qscm *qs)
 {
+	mutex_destroy(&qs->lock);
+	put_device(qs->dev);
 	kfree(qs->peers);
 	kfree(qs);
+}
+
+static void qscm_put(struct qscm *qs)
+{
+	if (refcount_dec_and_test(&qs->refs))
+		qscm_free(qs);
+}
+
+/* A unit whose reclaim failed keeps its peer, and so the backend. */
+static void qscm_peer_release(struct shdev_peer *peer)
+{
+	struct qscm *qs = container_of(peer->backend, struct qscm, backend);
+
+	qscm_put(qs);
+}
+
+/* Unregister the peers, which takes back what they hold. */
+static void qscm_remove_peers(struct qscm *qs, unsigned int nr)
+{
+	while (nr--)
+		shdev_peer_unregister(&qs->peers[nr].peer);
 }
 
 static int qscm_probe(struct platform_device *pdev)
@@ -429,11 +434,12 @@ static int qscm_probe(struct platform_device *pdev)
 	if (!ops->available())
 		return dev_err_probe(dev, -EPROBE_DEFER, "waiting for SCM\n");
 
-	/* Not devm: a peer that cannot let go keeps the backend alive. */
+	/* Not devm: a unit that holds one of its peers keeps it alive. */
 	qs = kzalloc(sizeof(*qs), GFP_KERNEL);
 	if (!qs)
 		return -ENOMEM;
-	qs->dev = dev;
+	refcount_set(&qs->refs, 1);
+	qs->dev = get_device(dev);
 	qs->ops = ops;
 	mutex_init(&qs->lock);
 	INIT_LIST_HEAD(&qs->xfers);
@@ -451,8 +457,11 @@ static int qscm_probe(struct platform_device *pdev)
 		goto free;
 	}
 	for (i = 0; i < qs->nr_peers; i++) {
+		qs->peers[i].peer.release = qscm_peer_release;
+		refcount_inc(&qs->refs);
 		ret = shdev_peer_register(&qs->peers[i].peer);
 		if (ret) {
+			refcount_dec(&qs->refs);
 			dev_err_probe(dev, ret, "peer-names: cannot register %s\n",
 				      qs->peers[i].peer.name);
 			/* None of them holds a device yet. */
@@ -469,7 +478,7 @@ static int qscm_probe(struct platform_device *pdev)
 	return 0;
 
 free:
-	qscm_free(qs);
+	qscm_put(qs);
 	return ret;
 }
 
@@ -478,11 +487,10 @@ static void qscm_remove(struct platform_device *pdev)
 	struct qscm *qs = platform_get_drvdata(pdev);
 
 	debugfs_remove_recursive(qs->debugfs);
-	if (!qscm_remove_peers(qs, qs->nr_peers))
-		return;		/* leaked on purpose: the core still uses it */
+	qscm_remove_peers(qs, qs->nr_peers);
 	shdev_backend_unregister(&qs->backend);
-	mutex_destroy(&qs->lock);
-	qscm_free(qs);
+	/* Freed when no unit holds one of its peers anymore. */
+	qscm_put(qs);
 }
 
 static const struct of_device_id qscm_of_match[] = {

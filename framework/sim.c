@@ -364,9 +364,8 @@ static ssize_t sim_kill_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
 	char name[SHDEV_NAME_MAX + 2];
-	struct shdev_peer *peer;
+	struct shdev_peer *peer = NULL;
 	struct sim_peer *sp;
-	bool ours = false;
 
 	if (!count || count >= sizeof(name))
 		return -EINVAL;
@@ -375,12 +374,16 @@ static ssize_t sim_kill_write(struct file *file, const char __user *ubuf,
 	name[count] = '\0';
 	strim(name);
 
-	peer = shdev_peer_find(name);
+	/* Its own peers live as long as the module. */
 	mutex_lock(&sim_lock);
-	list_for_each_entry(sp, &sim_peers, node)
-		ours |= peer == &sp->peer;
+	list_for_each_entry(sp, &sim_peers, node) {
+		if (!strcmp(sp->name, name)) {
+			peer = &sp->peer;
+			break;
+		}
+	}
 	mutex_unlock(&sim_lock);
-	if (!ours)
+	if (!peer)
 		return -EINVAL;
 
 	pr_info("peer %s dies\n", peer->name);
@@ -412,15 +415,19 @@ static int sim_grants_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_grants);
 
+static void sim_peer_release(struct shdev_peer *peer)
+{
+	kfree(container_of(peer, struct sim_peer, peer));
+}
+
 static void sim_remove_peers(void)
 {
 	struct sim_peer *sp, *tmp;
 
 	/* The module is pinned while a peer holds a device: none does. */
 	list_for_each_entry_safe(sp, tmp, &sim_peers, node) {
-		WARN_ON(shdev_peer_unregister(&sp->peer));
 		list_del(&sp->node);
-		kfree(sp);
+		shdev_peer_unregister(&sp->peer);
 	}
 }
 
@@ -460,6 +467,7 @@ static int sim_add_peers(void)
 		}
 		sp->peer.name = sp->name;
 		sp->peer.backend = &sim_backend;
+		sp->peer.release = sim_peer_release;
 		sp->peer.untrusted = !!flag;
 		ret = shdev_peer_register(&sp->peer);
 		if (ret) {

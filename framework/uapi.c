@@ -114,15 +114,13 @@ struct uapi_agent {
 
 /*
  * Protects the agent pointer, the agent's request lists and @timeout, the
- * holds, the orphans and the sequence.  Never held while calling into the
+ * holds, the peers' agents and the sequence.  Never held while calling into the
  * core nor while waiting for an answer; the core's transfer lock is taken
  * before it.
  */
 static DEFINE_MUTEX(uapi_lock);
 static struct uapi_agent *uapi_agent;
 static LIST_HEAD(uapi_holds);
-/* Peers of a dead agent that still held a device; retried later. */
-static LIST_HEAD(uapi_orphans);
 static u64 uapi_seq;
 
 static struct shdev_backend uapi_backend;
@@ -339,24 +337,10 @@ static struct shdev_backend uapi_backend = {
 	.owner = THIS_MODULE,
 };
 
-/* Peers of an earlier agent that held a device when it went away. */
-static void uapi_orphans_retry(void)
+/* Unregistered, and no unit holds it anymore. */
+static void uapi_peer_release(struct shdev_peer *peer)
 {
-	struct uapi_peer *up, *tmp;
-	LIST_HEAD(list);
-
-	mutex_lock(&uapi_lock);
-	list_splice_init(&uapi_orphans, &list);
-	mutex_unlock(&uapi_lock);
-	list_for_each_entry_safe(up, tmp, &list, node) {
-		if (shdev_peer_unregister(&up->peer))
-			continue;
-		list_del(&up->node);
-		kfree(up);
-	}
-	mutex_lock(&uapi_lock);
-	list_splice(&list, &uapi_orphans);
-	mutex_unlock(&uapi_lock);
+	kfree(container_of(peer, struct uapi_peer, peer));
 }
 
 static int uapi_open(struct inode *inode, struct file *file)
@@ -366,7 +350,6 @@ static int uapi_open(struct inode *inode, struct file *file)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	uapi_orphans_retry();
 
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
@@ -422,17 +405,8 @@ static int uapi_close(struct inode *inode, struct file *file)
 	mutex_lock(&a->peers_lock);
 	list_for_each_entry_safe(up, tmp, &a->peers, node) {
 		pr_info("agent gone: peer %s died\n", up->name);
-		shdev_peer_died(&up->peer);
 		list_del(&up->node);
-		if (!shdev_peer_unregister(&up->peer)) {
-			kfree(up);
-			continue;
-		}
-		pr_warn("peer %s still holds a device; kept registered\n",
-			up->name);
-		mutex_lock(&uapi_lock);
-		list_add_tail(&up->node, &uapi_orphans);
-		mutex_unlock(&uapi_lock);
+		shdev_peer_unregister(&up->peer);
 	}
 	mutex_unlock(&a->peers_lock);
 
@@ -576,6 +550,7 @@ static int uapi_add_peer(struct uapi_agent *a,
 	up->peer.backend = &uapi_backend;
 	up->peer.id = p->id;
 	up->peer.untrusted = p->flags & SHDEV_AGENT_PEER_UNTRUSTED;
+	up->peer.release = uapi_peer_release;
 
 	mutex_lock(&uapi_lock);
 	up->agent = a;
@@ -691,10 +666,8 @@ module_init(uapi_init);
 
 static void __exit uapi_exit(void)
 {
-	/* No agent: it pins the module.  Orphans hold nothing anymore. */
+	/* No agent and no unit holding a peer: each pins the module. */
 	misc_deregister(&uapi_misc);
-	uapi_orphans_retry();
-	WARN_ON(!list_empty(&uapi_orphans));
 	shdev_backend_unregister(&uapi_backend);
 }
 module_exit(uapi_exit);

@@ -721,31 +721,47 @@ static void shdev_test_remove_unrelated_no_wait(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
-/* A peer that still holds a device cannot be unregistered. */
-static void shdev_test_peer_unregister_busy(struct kunit *test)
+static unsigned int kt_temp_released;
+
+static void kt_temp_release(struct shdev_peer *peer)
+{
+	kt_temp_released++;
+}
+
+/*
+ * A peer unregistered while a unit it holds cannot come back: it is gone
+ * for everything new, the unit keeps it until a reclaim succeeds, and its
+ * release runs only then.
+ */
+static void shdev_test_peer_unregister_lost(struct kunit *test)
 {
 	struct shdev_peer temp = {
 		.name = "kt-temp",
 		.backend = shdev_sim_backend(),
+		.release = kt_temp_release,
 	};
 	struct kt_dev *kt = kt_create(test, NULL);
+	struct kt_dev *other = kt_create(test, NULL);
 
+	kt_temp_released = 0;
 	KUNIT_ASSERT_EQ(test, shdev_peer_register(&temp), 0);
 	KUNIT_EXPECT_EQ(test, shdev_peer_register(&temp), -EEXIST);
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &temp), 0);
 	kt_set_faults(0, 1);
-	KUNIT_EXPECT_EQ(test, shdev_peer_unregister(&temp), -EBUSY);
+	shdev_peer_unregister(&temp);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
-	KUNIT_EXPECT_PTR_EQ(test, shdev_peer_find("kt-temp"), &temp);
+	KUNIT_EXPECT_NULL(test, shdev_peer_find("kt-temp"));
+	KUNIT_EXPECT_EQ(test, kt_temp_released, 0);
+	/* An unregistered peer takes nothing. */
+	KUNIT_EXPECT_EQ(test, shdev_release(other->sd, &temp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_write(other, "kt-temp"), -EINVAL);
 
 	kt_set_faults(0, 0);
-	KUNIT_EXPECT_EQ(test, shdev_peer_unregister(&temp), 0);
-	KUNIT_EXPECT_NULL(test, shdev_peer_find("kt-temp"));
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
 	kt_expect_local(test, kt);
+	KUNIT_EXPECT_EQ(test, kt_temp_released, 1);
 	/* The peer went away with the device: it is sanitized. */
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,validate,sanitize,resume");
-	/* An unregistered peer takes nothing. */
-	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &temp), -EINVAL);
 }
 
 /* Peer and backend names follow the attribute's rules. */
@@ -1331,7 +1347,7 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_unbind_resume_fails),
 	KUNIT_CASE(shdev_test_unbind_reclaim_fails),
 	KUNIT_CASE(shdev_test_in_flight),
-	KUNIT_CASE(shdev_test_peer_unregister_busy),
+	KUNIT_CASE(shdev_test_peer_unregister_lost),
 	KUNIT_CASE(shdev_test_peer_names),
 	KUNIT_CASE(shdev_test_gate_waits),
 	KUNIT_CASE(shdev_test_wait_killable),

@@ -9,6 +9,7 @@
 #ifndef __LINUX_SHDEV_BACKEND_H
 #define __LINUX_SHDEV_BACKEND_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -89,13 +90,26 @@ struct shdev_backend {
  * @untrusted: the peer must not see data Linux left in a device:
  *	devices given to it are sanitized, and devices without a
  *	&shdev_ops.sanitize callback cannot be given to it
+ * @release: optional; frees the peer once it is unregistered and no unit
+ *	holds it anymore, which may be after shdev_peer_unregister() returns
+ *	(a unit whose reclaim failed keeps its peer, and the backend's
+ *	module, until a reclaim succeeds).  A static peer leaves it NULL.
+ * @ref: private to the core
+ * @registered: private to the core
  * @node: private to the core
+ *
+ * A unit holds its peer, and the module of the peer's backend, from its
+ * release until its reclaim completes, so that neither goes while the
+ * unit may still call the backend.
  */
 struct shdev_peer {
 	const char *name;
 	struct shdev_backend *backend;
 	u64 id;
 	bool untrusted;
+	void (*release)(struct shdev_peer *peer);
+	struct kref ref;
+	bool registered;
 	struct list_head node;
 };
 
@@ -106,7 +120,7 @@ int shdev_backend_register(struct shdev_backend *backend);
 void shdev_backend_unregister(struct shdev_backend *backend);
 
 int shdev_peer_register(struct shdev_peer *peer);
-int shdev_peer_unregister(struct shdev_peer *peer);
+void shdev_peer_unregister(struct shdev_peer *peer);
 unsigned int shdev_peer_died(struct shdev_peer *peer);
 int shdev_grant(struct shdev_peer *peer, struct shdev *sd,
 		const struct resource *res, unsigned int nr);
