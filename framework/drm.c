@@ -161,8 +161,12 @@ static void shdev_drm_remove(void *data)
 {
 	struct shdev_drm *sdrm = data;
 
-	/* Commits to come must not reach the shared device, going next. */
-	WARN_ON(!drm_dev_is_unplugged(sdrm->drm));
+	/*
+	 * Commits to come must not reach the shared device, going next: a
+	 * DRM device still registered was not unplugged.  One never
+	 * registered (the probe failed after the attach) has no files.
+	 */
+	WARN_ON(sdrm->drm->registered && !drm_dev_is_unplugged(sdrm->drm));
 
 	shdev_consumer_del(sdrm->sd, &sdrm->consumer);
 }

@@ -430,12 +430,32 @@ static void shdev_drm_test_commit_after_unbind(struct kunit *test)
 	drm_dev_put(&kd->drm);			/* the file closes */
 }
 
+/*
+ * A DRM device attached but never registered, as when the driver's probe
+ * fails after the attach, leaves with the binding without a warning.
+ */
+static void shdev_drm_test_unbind_unregistered(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create(test, kt);
+
+	KUNIT_ASSERT_FALSE(test, kd->drm.registered);
+	drm_dev_get(&kd->drm);			/* past the binding's devres */
+	device_release_driver(&kt->pdev->dev);
+	KUNIT_ASSERT_NULL(test, READ_ONCE(kt->sd));
+	kd->sd = NULL;
+	drm_dev_unplug(&kd->drm);		/* before the teardown's commit */
+	kunit_release_action(test, kd_teardown, kd);
+	drm_dev_put(&kd->drm);
+}
+
 static struct kunit_case shdev_drm_cases[] = {
 	KUNIT_CASE(shdev_drm_test_commit_while_away),
 	KUNIT_CASE(shdev_drm_test_repaint_after_reclaim),
 	KUNIT_CASE(shdev_drm_test_panic_refused),
 	KUNIT_CASE(shdev_drm_test_attach_other_device),
 	KUNIT_CASE(shdev_drm_test_commit_after_unbind),
+	KUNIT_CASE(shdev_drm_test_unbind_unregistered),
 	{}
 };
 
