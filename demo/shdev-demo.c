@@ -966,6 +966,89 @@ static void agent_step(struct app_drm *d)
 	tcdrain(STDOUT_FILENO);
 }
 
+/* Whether the kernel log, from boot, reports a warning or a bug. */
+static bool kernel_log_clean(char *first, size_t len)
+{
+	static const char * const bad[] = {
+		"WARNING:", "BUG:", "Unbalanced enable", "Oops", "still held",
+	};
+	char rec[1024], *msg;
+	bool clean = true;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (!strstr(rec, bad[i]) || !clean)
+				continue;
+			clean = false;
+			msg = strchr(rec, ';') ? strchr(rec, ';') + 1 : rec;
+			msg[strcspn(msg, "\n")] = '\0';
+			snprintf(first, len, "%.200s", msg);
+		}
+	}
+	close(fd);
+	return clean;
+}
+
+/*
+ * Each driver is unbound while the unit is away: the unit comes back
+ * before the driver's remove() runs, and the driver binds again.  Then a
+ * round trip, and a kernel log without a warning.
+ */
+static void unbind_step(void)
+{
+	static const struct {
+		const char *label, *dev, *drv, *other;
+		bool display;
+	} d[] = {
+		{ "the display", FB_DEV, FB_DRV, KBD_DEV, true },
+		{ "the keyboard", KBD_DEV, KBD_DRV, FB_DEV, false },
+	};
+	char path[96], back[96], first[256] = "";
+	size_t i;
+	bool ok;
+	int err;
+
+	say("step 6: each driver unbinds while the unit is away, and binds again");
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		err = set_owner(UNIT_DEV, PEER);
+		check(!err && owner_is(d[i].dev, PEER),
+		      "the unit goes to %s again (%s)", PEER, strerror(-err));
+		snprintf(path, sizeof(path),
+			 "/sys/bus/platform/drivers/%s/unbind", d[i].drv);
+		ok = !write_file(path, d[i].dev);
+		check(ok && owner_is(UNIT_DEV, "local") &&
+		      owner_is(d[i].other, "local"),
+		      "unbinding %s's driver while away takes the unit back first",
+		      d[i].label);
+		snprintf(path, sizeof(path),
+			 "/sys/bus/platform/drivers/%s/bind", d[i].drv);
+		snprintf(back, sizeof(back),
+			 "/sys/bus/platform/devices/%s/drm", d[i].dev);
+		ok = !write_file(path, d[i].dev) &&
+			(d[i].display ? wait_for(back, 10000) :
+					keyboard_back(10000)) &&
+			owner_is(d[i].dev, "local");
+		check(ok, "%s's driver binds again, a member of the unit",
+		      d[i].label);
+	}
+	err = set_owner(UNIT_DEV, PEER);
+	if (!err)
+		err = set_owner(UNIT_DEV, "local");
+	check(!err && owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
+	      "the unit goes to %s and comes back (%s)", PEER, strerror(-err));
+	check(kernel_log_clean(first, sizeof(first)),
+	      "the kernel log has no warning%s%s", first[0] ? ": " : "", first);
+}
+
 static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
@@ -1046,6 +1129,9 @@ static int scenario(int rounds)
 	agent_step(&d);
 	if (rounds)
 		bench_unit(rounds, kbd, &d);
+	/* Last: the application's files do not survive an unbind. */
+	unbind_step();
+	tcdrain(STDOUT_FILENO);
 	say("done %d failed", failures);
 	return failures != 0;
 }

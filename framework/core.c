@@ -633,25 +633,33 @@ static bool shdev_irq_in(const unsigned int *irqs, unsigned int nr,
  * those are enabled again, once, whatever happens to the lines meanwhile
  * (a driver or userspace disabling one of them nests inside ours).
  */
-static void shdev_irqs_off(struct shdev *sd)
+static int shdev_irqs_off(struct shdev *sd)
 {
 	struct platform_device *pdev = sd->pdev;
-	int i, n = platform_irq_count(pdev);
+	int i, n = max(platform_irq_count(pdev), 0);
+	unsigned int nr = 0, irqs[ARRAY_SIZE(sd->irqs_off)];
 	int irq;
 
-	sd->nr_off = 0;
 	for (i = 0; i < n + (int)sd->nr_irqs; i++) {
 		if (i < n)
 			irq = platform_get_irq_optional(pdev, i);
 		else
 			irq = sd->irqs[i - n];
 		if (irq <= 0 || !irq_has_action(irq) ||
-		    shdev_irq_in(sd->irqs_off, sd->nr_off, irq) ||
-		    sd->nr_off == ARRAY_SIZE(sd->irqs_off))
+		    shdev_irq_in(irqs, nr, irq))
 			continue;
-		disable_irq(irq);
-		sd->irqs_off[sd->nr_off++] = irq;
+		if (nr == ARRAY_SIZE(irqs)) {
+			dev_err(&pdev->dev, "more than %zu interrupts\n",
+				ARRAY_SIZE(irqs));
+			return -E2BIG;
+		}
+		irqs[nr++] = irq;
 	}
+	for (sd->nr_off = 0; sd->nr_off < nr; sd->nr_off++) {
+		disable_irq(irqs[sd->nr_off]);
+		sd->irqs_off[sd->nr_off] = irqs[sd->nr_off];
+	}
+	return 0;
 }
 
 static void shdev_irqs_on(struct shdev *sd)
@@ -672,7 +680,13 @@ static int shdev_quiesce(struct shdev_unit *u, struct shdev *sd)
 
 	if (ret)
 		return ret;
-	shdev_irqs_off(sd);
+	ret = shdev_irqs_off(sd);
+	if (ret) {
+		/* Nothing left behind: the driver takes the device back. */
+		if (sd->ops->resume(sd))
+			dev_err(&sd->pdev->dev, "resume after a failed quiesce step failed\n");
+		return ret;
+	}
 	shdev_gate_set(sd, true);
 	return 0;
 }
@@ -695,7 +709,8 @@ static int shdev_resume(struct shdev_unit *u, struct shdev *sd)
 	shdev_irqs_on(sd);
 	ret = sd->ops->resume(sd);
 	if (ret) {
-		shdev_irqs_off(sd);
+		/* The same interrupts as at the release: no room is missing. */
+		WARN_ON(shdev_irqs_off(sd));
 		shdev_gate_set(sd, true);
 		shdev_gate_sync(u);
 	}

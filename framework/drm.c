@@ -26,6 +26,7 @@
 #include <drm/drm_panic.h>
 #include <drm/drm_print.h>
 #include <linux/device.h>
+#include <linux/module.h>
 #include <linux/shdev.h>
 #include <linux/slab.h>
 
@@ -212,3 +213,6 @@ int devm_shdev_attach_drm(struct shdev *sd, struct drm_device *drm)
 	return devm_add_action_or_reset(drm->dev, shdev_drm_remove, sdrm);
 }
 EXPORT_SYMBOL_GPL(devm_shdev_attach_drm);
+
+MODULE_DESCRIPTION("shdev: atomic DRM devices stacked on shared devices");
+MODULE_LICENSE("GPL");

@@ -685,18 +685,15 @@ static void kg_put_gpio(void *gdev)
 }
 
 /*
- * gpio-keys as the project's semantic patch converts it: a held key is let
- * go at release, the line is not listened to while away, and the key works
- * again after reclaim, with the input device registered throughout.
+ * The gpio-keys device of the overlay, bound, and in @line its button's
+ * GPIO line; returns the line's interrupt.
  */
-static void shdev_gpio_keys_test_transfer(struct kunit *test)
+static int kg_setup(struct kunit *test, struct platform_device **ppdev,
+		    struct gpio_desc **line)
 {
 	struct platform_device *pdev;
 	struct gpio_device *gdev;
-	struct gpio_desc *line;
 	struct device_node *np;
-	struct device *child;
-	struct ki_input *ki;
 	int irq;
 
 	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, gpio_keys), 0);
@@ -709,6 +706,32 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	put_device(&pdev->dev);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev->dev.driver, "gpio-keys not bound");
 
+	gdev = gpio_device_find_by_label("shdev-kt-bank");
+	KUNIT_ASSERT_NOT_NULL(test, gdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kg_put_gpio,
+							gdev), 0);
+	*line = gpio_device_get_desc(gdev, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, *line);
+	irq = gpiod_to_irq(*line);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	*ppdev = pdev;
+	return irq;
+}
+
+/*
+ * gpio-keys as the project's semantic patch converts it: a held key is let
+ * go at release, the line is not listened to while away, and the key works
+ * again after reclaim, with the input device registered throughout.
+ */
+static void shdev_gpio_keys_test_transfer(struct kunit *test)
+{
+	struct platform_device *pdev;
+	struct gpio_desc *line;
+	struct device *child;
+	struct ki_input *ki;
+	int irq;
+
+	irq = kg_setup(test, &pdev, &line);
 	child = device_find_child(&pdev->dev, NULL, ki_is_input);
 	KUNIT_ASSERT_NOT_NULL(test, child);
 	put_device(child);
@@ -718,14 +741,6 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	ki->input = to_input_dev(child);
 	ki_listen(test, ki, false);
 
-	gdev = gpio_device_find_by_label("shdev-kt-bank");
-	KUNIT_ASSERT_NOT_NULL(test, gdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kg_put_gpio,
-							gdev), 0);
-	line = gpio_device_get_desc(gdev, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, line);
-	irq = gpiod_to_irq(line);
-	KUNIT_ASSERT_GT(test, irq, 0);
 	KUNIT_EXPECT_FALSE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
 
 	kg_line(test, line, true);
@@ -734,7 +749,7 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kt_sysfs_write(&pdev->dev, "ownership", "kt-peer",
 					     7), 7);
 	KUNIT_EXPECT_TRUE(test, kg_seen(ki, 0));
-	/* The converted driver's quiesce: its interrupt is off while away. */
+	/* Named by the conversion, its interrupt is off while away. */
 	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
 	ki_forget(ki);
 	kg_line(test, line, false);
@@ -764,31 +779,12 @@ static bool kg_irq_off(int irq)
 static void shdev_gpio_keys_test_disabled_keys(struct kunit *test)
 {
 	struct platform_device *pdev;
-	struct gpio_device *gdev;
 	struct gpio_desc *line;
-	struct device_node *np;
 	struct device *dev;
 	int irq;
 
-	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, gpio_keys), 0);
-	wait_for_device_probe();
-	np = of_find_node_by_path("/shdev-kt-keys");
-	KUNIT_ASSERT_NOT_NULL(test, np);
-	pdev = of_find_device_by_node(np);
-	of_node_put(np);
-	KUNIT_ASSERT_NOT_NULL(test, pdev);
-	put_device(&pdev->dev);
+	irq = kg_setup(test, &pdev, &line);
 	dev = &pdev->dev;
-	KUNIT_ASSERT_NOT_NULL_MSG(test, dev->driver, "gpio-keys not bound");
-	gdev = gpio_device_find_by_label("shdev-kt-bank");
-	KUNIT_ASSERT_NOT_NULL(test, gdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kg_put_gpio,
-							gdev), 0);
-	line = gpio_device_get_desc(gdev, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, line);
-	irq = gpiod_to_irq(line);
-	KUNIT_ASSERT_GT(test, irq, 0);
-
 	KUNIT_ASSERT_EQ(test, kt_sysfs_write(dev, "ownership", "kt-peer", 7), 7);
 	KUNIT_EXPECT_TRUE(test, kg_irq_off(irq));
 	KUNIT_EXPECT_EQ(test, kt_sysfs_write(dev, "disabled_keys", "30", 2), 2);
