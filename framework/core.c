@@ -68,7 +68,8 @@ struct shdev {
 	/*
 	 * The gate: readers in shdev_enter(), under shdev_srcu.  Written
 	 * with release and read with acquire ordering, so that a reader
-	 * that finds the gate open also sees what resume wrote before.
+	 * that finds the gate open also sees what the reclaim wrote before
+	 * opening it (the backend's and the DMA steps').
 	 */
 	bool away;
 

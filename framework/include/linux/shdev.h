@@ -88,8 +88,9 @@ struct shdev_ops {
  * @thaw: undo @freeze.  Called bottom-up after the driver's resume, with
  *	the device local again; cannot fail.
  * @detach: the consumer leaves, because its stacked device or the shared
- *	device goes away: undo a freeze without reaching the device and free
- *	what the consumer allocated.  Called whether frozen or not.
+ *	device goes away: free what the consumer allocated without reaching
+ *	the device (a frozen stacked device may stay frozen).  Called whether
+ *	frozen or not.
  *
  * All three are called with the shared device's transfer lock held.
  */
@@ -189,7 +190,7 @@ void shdev_drm_commit_tail(struct shdev *sd, struct drm_atomic_state *state,
 			   void (*tail)(struct drm_atomic_state *state));
 #else
 /*
- * Without shdev's DRM support (shdev, DRM or its KMS helpers not built in),
+ * Without shdev's DRM support (shdev, DRM or its KMS helpers not built),
  * a DRM device cannot stay on a device that leaves: attaching it to a
  * shared device fails.  Without shdev there is no shared device and the
  * commit tail is the driver's own.
