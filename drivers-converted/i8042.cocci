@@ -4,8 +4,10 @@
 /// and psmouse bound to them (the core stacks the serio ports on the
 /// shared device and refuses their writes while it is away).
 ///
-/// quiesce shuts out i8042_command(): other drivers (LED and platform
-/// drivers) get -EBUSY while the peer owns the controller, and the flush
+/// quiesce shuts out i8042_command() and the keyboard port's writes: other
+/// drivers (LED and platform drivers) and a write that raced with the
+/// serio port's freeze get -EBUSY while the peer owns the controller, and
+/// the flush
 /// that remove(), shutdown and system sleep start with reads nothing, so
 /// that the peer's keystrokes stay the peer's.  The panic blink leaves the
 /// controller alone too.  The core disables the controller's interrupts
@@ -47,6 +49,22 @@ identifier param, command, flags, retval;
 +	else
 +		retval = __i8042_command(param, command);
  	spin_unlock_irqrestore(&i8042_lock, flags);
+ 	...
+ }
+
+@@
+identifier port, c, retval;
+@@
+
+ static int i8042_kbd_write(struct serio *port, unsigned char c)
+ {
+ 	...
+-	if (!(retval = i8042_wait_write())) {
++	retval = i8042_away ? -EBUSY : i8042_wait_write();
++	if (!retval) {
+ 		dbg(...);
+ 		i8042_write_data(c);
+ 	}
  	...
  }
 

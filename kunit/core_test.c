@@ -820,6 +820,69 @@ static void shdev_test_gate_waits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
+struct kt_unbind_ctx {
+	struct device *dev;
+	struct completion done;
+};
+
+static int kt_unbind_thread(void *data)
+{
+	struct kt_unbind_ctx *ctx = data;
+
+	device_release_driver(ctx->dev);
+	complete(&ctx->done);
+	return 0;
+}
+
+static int kt_peer_died_thread(void *data)
+{
+	struct kt_release_ctx *ctx = data;
+
+	ctx->ret = shdev_peer_died(&kt_peer);
+	complete(&ctx->done);
+	return 0;
+}
+
+/*
+ * The peer dies while an unbind takes the device back: the two never run
+ * a callback of the driver at once, and none runs after its remove().
+ */
+static void shdev_test_peer_death_races_unbind(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct kt_unbind_ctx unbind = { .dev = &kt->pdev->dev };
+	struct kt_release_ctx death = { .kt = kt };
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&unbind.done);
+	init_completion(&death.done);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt_log_clear(kt);
+	kt->hold_resume = &hold;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_unbind_thread,
+						       &unbind,
+						       "shdev-kt-unbind"));
+	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "resume"));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_peer_died_thread,
+						       &death,
+						       "shdev-kt-death"));
+	/* The death waits for the unbind's reclaim, in the driver's resume. */
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&death.done,
+							     HZ / 10));
+	complete(&hold);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&unbind.done,
+							    10 * HZ));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&death.done,
+							    10 * HZ));
+	kt->hold_resume = NULL;
+	KUNIT_EXPECT_EQ(test, death.ret, 0);
+	KUNIT_EXPECT_STREQ(test, kt->log, "validate,resume,remove");
+	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOCAL);
+	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
+	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
+}
+
 /* Reboot and kexec find every device back, or lost with its gate closed. */
 static void shdev_test_reboot(struct kunit *test)
 {
@@ -1352,6 +1415,7 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_gate_waits),
 	KUNIT_CASE(shdev_test_wait_killable),
 	KUNIT_CASE(shdev_test_remove_unrelated_no_wait),
+	KUNIT_CASE(shdev_test_peer_death_races_unbind),
 	KUNIT_CASE(shdev_test_reboot),
 	KUNIT_CASE(shdev_test_irqs_once),
 	KUNIT_CASE(shdev_test_unbind_irqs),
