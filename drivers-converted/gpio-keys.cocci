@@ -97,3 +97,12 @@ identifier dev, isr, irqflags, desc, error;
 +	error = shdev_add_irq(ddata->shdev, bdata->irq);
 +	if (error)
 +		return error;
+
+// Its exports are in the SHDEV namespace.
+@@
+declarer name MODULE_LICENSE, MODULE_IMPORT_NS;
+expression E;
+@@
+
+ MODULE_LICENSE(E);
++MODULE_IMPORT_NS(SHDEV);

@@ -186,3 +186,12 @@ statement S;
  	if (i8042_reset == I8042_RESET_ALWAYS) S
  	...
  }
+
+// Its exports are in the SHDEV namespace.
+@@
+declarer name MODULE_LICENSE, MODULE_IMPORT_NS;
+expression E;
+@@
+
+ MODULE_LICENSE(E);
++MODULE_IMPORT_NS(SHDEV);

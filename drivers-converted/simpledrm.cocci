@@ -141,3 +141,12 @@ symbol sdev;
  	ret = drm_dev_register(dev, 0);
  	...
  }
+
+// Its exports are in the SHDEV namespace.
+@@
+declarer name MODULE_LICENSE, MODULE_IMPORT_NS;
+expression E;
+@@
+
+ MODULE_LICENSE(E);
++MODULE_IMPORT_NS(SHDEV);

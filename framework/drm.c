@@ -28,6 +28,7 @@
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/shdev.h>
+#include <linux/shdev-consumer.h>
 #include <linux/slab.h>
 
 struct shdev_drm {
@@ -216,3 +217,4 @@ EXPORT_SYMBOL_GPL(devm_shdev_attach_drm);
 
 MODULE_DESCRIPTION("shdev: atomic DRM devices stacked on shared devices");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

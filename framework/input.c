@@ -18,6 +18,7 @@
 #include <linux/init.h>
 #include <linux/input.h>
 #include <linux/shdev.h>
+#include <linux/shdev-consumer.h>
 #include <linux/slab.h>
 
 struct shdev_input {

@@ -513,3 +513,4 @@ module_platform_driver(qscm_driver);
 
 MODULE_DESCRIPTION("shdev backend for Qualcomm SCM memory assignment");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -16,6 +16,7 @@
 #include <linux/notifier.h>
 #include <linux/serio.h>
 #include <linux/shdev.h>
+#include <linux/shdev-consumer.h>
 #include <linux/slab.h>
 
 struct shdev_serio {

@@ -520,3 +520,4 @@ module_exit(sim_exit);
 
 MODULE_DESCRIPTION("shdev simulated backend");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

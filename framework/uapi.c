@@ -674,3 +674,4 @@ module_exit(uapi_exit);
 
 MODULE_DESCRIPTION("shdev backend for a userspace agent");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

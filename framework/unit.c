@@ -1,464 +1,276 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shdev units described by firmware: a "linux,shdev-unit" node of
- * Devicetree (see
- * Documentation/devicetree/bindings/shdev/linux,shdev-unit.yaml), or the
- * same properties in an ACPI _DSD or in a software node that platform code
- * gives a "shdev-unit" platform device.
- *
- * A unit node names the devices that change hands together, the peers
- * allowed to take them and, in Devicetree, the resources kept on while a
- * peer holds them.  This driver checks the node, takes the resources and
- * hands the unit to the core; members join it as their drivers register
- * with shdev.  Each member is a consumer of the unit in a device link, so
- * the unit outlives its members' bindings.
+ * shdev unit objects: a unit is the set of devices that change hands
+ * together.  A unit described by firmware is added by its driver
+ * (unit-fw.c) before its members register; any other device is a unit of
+ * its own.
  */
 
-#include <linux/clk.h>
-#include <linux/device/bus.h>
-#include <linux/gpio/consumer.h>
-#include <linux/interconnect.h>
-#include <linux/mod_devicetable.h>
-#include <linux/module.h>
+#define pr_fmt(fmt) "shdev: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
-#include <linux/pm_domain.h>
-#include <linux/pm_runtime.h>
 #include <linux/property.h>
-#include <linux/regulator/consumer.h>
 #include <linux/shdev.h>
-#include <linux/shdev-backend.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
+#include <linux/string.h>
 
 #include "shdev-internal.h"
 
-struct shdev_unit_res {
-	struct shdev_unit_desc desc;
-	struct fwnode_handle *fwnode;	/* the unit's own node */
-	struct clk_bulk_data *clks;
-	int nr_clks;
-	struct regulator_bulk_data *supplies;
-	int nr_supplies;
-	struct dev_pm_domain_list *pds;
-	struct icc_bulk_data *paths;	/* voted only while held */
-	int nr_paths;
-	struct gpio_descs *gpios;	/* held, at their level, by the request */
-};
+/* Units described by firmware, under shdev_devices_lock. */
+LIST_HEAD(shdev_units);
+
+struct shdev_unit *shdev_unit_alloc(struct device *dev)
+{
+	struct shdev_unit *u = kzalloc(sizeof(*u), GFP_KERNEL);
+
+	if (!u)
+		return NULL;
+	kref_init(&u->ref);
+	u->dev = get_device(dev);
+	mutex_init(&u->lock);
+	spin_lock_init(&u->state_lock);
+	INIT_LIST_HEAD(&u->node);
+	shdev_debugfs_unit_add(u);
+	return u;
+}
+
+static void shdev_unit_release(struct kref *ref)
+{
+	struct shdev_unit *u = container_of(ref, struct shdev_unit, ref);
+
+	shdev_debugfs_unit_del(u);
+	mutex_destroy(&u->lock);
+	put_device(u->dev);
+	kfree(u);
+}
+
+void shdev_unit_put(struct shdev_unit *u)
+{
+	kref_put(&u->ref, shdev_unit_release);
+}
 
 /*
- * Keep the unit's resources on while a peer holds it: its power domains
- * (through runtime PM of the unit's device, linked to each of them), its
- * supplies, its clocks, then its interconnect paths.
+ * Whether an available "linux,shdev-unit" node names @np among its
+ * devices: 0 when none does, -EPROBE_DEFER while its unit is not probed,
+ * -ENODEV when the unit driver rejected it.
  */
-static int shdev_unit_hold(const struct shdev_unit_desc *desc)
+int shdev_in_dt_unit(struct device *dev, struct device_node *np)
 {
-	const struct shdev_unit_res *r =
-		container_of(desc, struct shdev_unit_res, desc);
-	int ret;
+	struct device_node *unit, *member;
+	bool found = false;
+	int i, ret = 0;
 
-	ret = pm_runtime_resume_and_get(desc->dev);
-	if (ret)
-		return ret;
-	ret = regulator_bulk_enable(r->nr_supplies, r->supplies);
-	if (ret)
-		goto put;
-	ret = clk_bulk_prepare_enable(r->nr_clks, r->clks);
-	if (ret)
-		goto supplies;
-	ret = icc_bulk_enable(r->nr_paths, r->paths);
-	if (ret)
-		goto clocks;
-	return 0;
-
-clocks:
-	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
-supplies:
-	regulator_bulk_disable(r->nr_supplies, r->supplies);
-put:
-	pm_runtime_put(desc->dev);
+	for_each_compatible_node(unit, NULL, "linux,shdev-unit") {
+		/* A disabled unit is none: its members are on their own. */
+		if (!of_device_is_available(unit))
+			continue;
+		for (i = 0; !found; i++) {
+			member = of_parse_phandle(unit, "devices", i);
+			if (!member)
+				break;
+			found = member == np;
+			of_node_put(member);
+		}
+		if (found) {
+			if (shdev_unit_node_failed(unit))
+				ret = dev_err_probe(dev, -ENODEV, "its unit %pOF was rejected\n",
+						    unit);
+			else
+				ret = dev_err_probe(dev, -EPROBE_DEFER, "waiting for its unit\n");
+			of_node_put(unit);
+			break;
+		}
+	}
 	return ret;
 }
 
-static void shdev_unit_unhold(const struct shdev_unit_desc *desc)
+/* Whether @fwnode is @dev's firmware node, primary or secondary. */
+bool shdev_is_node_of(const struct fwnode_handle *fwnode,
+			     struct device *dev)
 {
-	const struct shdev_unit_res *r =
-		container_of(desc, struct shdev_unit_res, desc);
+	const struct fwnode_handle *own = dev_fwnode(dev);
 
-	icc_bulk_disable(r->nr_paths, r->paths);
-	clk_bulk_disable_unprepare(r->nr_clks, r->clks);
-	regulator_bulk_disable(r->nr_supplies, r->supplies);
-	pm_runtime_put(desc->dev);
-}
-
-static void shdev_unit_put(void *data)
-{
-	struct shdev_unit_res *r = data;
-	unsigned int i;
-
-	if (r->nr_supplies > 0)
-		regulator_bulk_free(r->nr_supplies, r->supplies);
-	for (i = 0; i < r->desc.nr; i++)
-		fwnode_handle_put(r->desc.members[i]);
-	fwnode_handle_put(r->fwnode);
-}
-
-static void shdev_unit_put_paths(void *data)
-{
-	struct shdev_unit_res *r = data;
-
-	icc_bulk_put(r->nr_paths, r->paths);
+	return own && (own == fwnode || own->secondary == fwnode);
 }
 
 /*
- * Interconnect paths, each a pair of entries of "interconnects", with the
- * bandwidth to vote on each while a peer holds the unit.  The votes are
- * made by the hold step only: until then the paths are disabled.
+ * With shdev_devices_lock held: the unit described by firmware that names
+ * @dev, referenced, with @dev's index in it; or NULL.
  */
-static int shdev_unit_get_paths(struct device *dev, struct device_node *np,
-				struct shdev_unit_res *r)
+struct shdev_unit *shdev_get_unit_of(struct device *dev,
+					    unsigned int *index)
 {
-	u32 kbps[SHDEV_UNIT_PATHS];
-	int n, i, ret;
+	struct shdev_unit *u;
+	unsigned int m;
 
-	n = of_count_phandle_with_args(np, "interconnects",
-				       "#interconnect-cells");
-	if (n == -ENOENT)
-		return 0;
-	if (n < 2 || n % 2 || n / 2 > SHDEV_UNIT_PATHS)
-		return dev_err_probe(dev, -EINVAL,
-				     "interconnects: 1 to %d pairs of endpoints expected\n",
-				     SHDEV_UNIT_PATHS);
-	n /= 2;
-	if (!IS_ENABLED(CONFIG_INTERCONNECT))
-		return dev_err_probe(dev, -ENODEV,
-				     "interconnects: kernel built without interconnect support\n");
-	if (of_property_count_u32_elems(np, "interconnect-peak-kBps") != n)
-		return dev_err_probe(dev, -EINVAL,
-				     "interconnect-peak-kBps: one per path of interconnects expected\n");
-	of_property_read_u32_array(np, "interconnect-peak-kBps", kbps, n);
-
-	r->paths = devm_kcalloc(dev, n, sizeof(*r->paths), GFP_KERNEL);
-	if (!r->paths)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		struct icc_path *path = of_icc_get_by_index(dev, i);
-
-		if (IS_ERR(path)) {
-			icc_bulk_put(i, r->paths);
-			return dev_err_probe(dev, PTR_ERR(path),
-					     "interconnects: path %d\n", i);
+	list_for_each_entry(u, &shdev_units, node) {
+		for (m = 0; m < u->desc->nr; m++) {
+			if (shdev_is_node_of(u->desc->members[m], dev)) {
+				kref_get(&u->ref);
+				*index = m;
+				return u;
+			}
 		}
-		r->paths[i].path = path;
-		r->paths[i].avg_bw = kbps[i];
-		r->paths[i].peak_bw = kbps[i];
 	}
-	r->nr_paths = n;
-	ret = devm_add_action_or_reset(dev, shdev_unit_put_paths, r);
-	if (ret)
-		return ret;
-	icc_bulk_disable(n, r->paths);
-	return icc_bulk_set_bw(n, r->paths);
-}
-
-/* Entry @i of "devices": the member's node, its reference taken. */
-static int shdev_unit_member(struct device *dev, int i,
-			     struct fwnode_reference_args *args)
-{
-	return fwnode_property_get_reference_args(dev_fwnode(dev), "devices",
-						  NULL, 0, i, args);
+	return NULL;
 }
 
 /*
- * Whether "devices" has an entry from @from on: an empty entry, or a
- * reference to a software node not registered, reads as the end of the
- * list too, and must not cut the unit short.
+ * The unit whose ``ownership`` attribute @dev shows, referenced: that of
+ * the registered device @dev, or of the unit described by firmware whose
+ * device @dev is; or NULL.
  */
-static bool shdev_unit_more_members(struct device *dev, int from)
+struct shdev_unit *shdev_get_unit_by_dev(struct device *dev)
 {
-	struct fwnode_reference_args args;
-	int i, ret;
+	struct shdev_unit *u, *found = NULL;
+	struct shdev *sd;
 
-	for (i = from; i <= SHDEV_UNIT_MAX; i++) {
-		ret = shdev_unit_member(dev, i, &args);
-		if (!ret)
-			fwnode_handle_put(args.fwnode);
-		if (ret != -ENOENT)
-			return true;
-	}
-	return false;
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(sd, &shdev_devices, node)
+		if (&sd->pdev->dev == dev && !sd->orphan)
+			found = sd->unit;
+	list_for_each_entry(u, &shdev_units, node)
+		if (!found && u->dev == dev)
+			found = u;
+	if (found)
+		kref_get(&found->ref);
+	mutex_unlock(&shdev_devices_lock);
+	return found;
 }
 
-/* The devices of the unit, each a reference to its firmware node. */
-static int shdev_unit_parse_members(struct device *dev,
-				    struct shdev_unit_desc *desc)
+/*
+ * With shdev_devices_lock held: members whose drivers registered before
+ * the unit stay units of their own, driven by Linux, until they bind
+ * again.  A unit its peer owns since boot cannot have such a member.
+ */
+static int shdev_unit_check_registered(struct shdev_unit *u)
 {
-	struct fwnode_reference_args args;
-	int i, j, ret;
+	const struct shdev_unit_desc *desc = u->desc;
+	struct shdev *sd;
+	unsigned int m;
+	int ret = 0;
 
-	for (i = 0; ; i++) {
-		ret = shdev_unit_member(dev, i, &args);
-		if (ret == -ENOENT && !shdev_unit_more_members(dev, i + 1))
-			break;
-		if (ret)
-			return dev_err_probe(dev, -EINVAL,
-					     "devices: entry %d is not a node\n", i);
-		if (i == SHDEV_UNIT_MAX) {
-			fwnode_handle_put(args.fwnode);
-			return dev_err_probe(dev, -EINVAL,
-					     "devices: more than %d entries\n",
-					     SHDEV_UNIT_MAX);
+	list_for_each_entry(sd, &shdev_devices, node) {
+		for (m = 0; m < desc->nr; m++) {
+			if (!shdev_is_node_of(desc->members[m], &sd->pdev->dev))
+				continue;
+			if (u->receiving) {
+				dev_err(desc->dev, "member %s is driven by Linux already: the unit cannot be %s's since boot\n",
+					dev_name(&sd->pdev->dev), desc->initial_peer);
+				ret = -EBUSY;
+			} else {
+				dev_warn(desc->dev, "member %s registered before its unit: it joins when its driver binds again\n",
+					 dev_name(&sd->pdev->dev));
+			}
 		}
-		desc->members[i] = args.fwnode;
-		desc->nr = i + 1;
-		for (j = 0; j < i; j++)
-			if (desc->members[j] == desc->members[i])
-				return dev_err_probe(dev, -EINVAL,
-						     "devices: %pfw listed twice\n",
-						     desc->members[i]);
 	}
-	if (!i)
-		return dev_err_probe(dev, -EINVAL, "devices: no entries\n");
-	return 0;
+	return ret;
 }
-
-static int shdev_unit_parse_peers(struct device *dev,
-				  struct shdev_unit_desc *desc)
-{
-	const char *owner;
-	int n, i, ret;
-
-	n = device_property_string_array_count(dev, "peer-names");
-	if (n < 1 || n > SHDEV_UNIT_PEERS)
-		return dev_err_probe(dev, -EINVAL,
-				     "peer-names: %d entries, 1 to %d expected\n",
-				     n, SHDEV_UNIT_PEERS);
-	if (device_property_count_u32(dev, "peer-ids") != n)
-		return dev_err_probe(dev, -EINVAL,
-				     "peer-ids: one per entry of peer-names expected\n");
-	desc->nr_peers = n;
-	device_property_read_string_array(dev, "peer-names", desc->peer_names,
-					  n);
-	device_property_read_u32_array(dev, "peer-ids", desc->peer_ids, n);
-	for (i = 0; i < n; i++)
-		if (!shdev_peer_name_valid(desc->peer_names[i]))
-			return dev_err_probe(dev, -EINVAL,
-					     "peer-names: \"%s\" is not a valid peer name\n",
-					     desc->peer_names[i]);
-
-	ret = device_property_read_string(dev, "initial-owner", &owner);
-	if (ret == -EINVAL || (!ret && !strcmp(owner, "local")))
-		return 0;
-	if (ret)
-		return dev_err_probe(dev, ret, "initial-owner: not a string\n");
-	i = device_property_match_string(dev, "peer-names", owner);
-	if (i < 0)
-		return dev_err_probe(dev, -EINVAL,
-				     "initial-owner: \"%s\" is neither local nor in peer-names\n",
-				     owner);
-	desc->initial_peer = desc->peer_names[i];
-	return 0;
-}
-
-/*
- * The resources a unit keeps on while away, from Devicetree: elsewhere,
- * platform code keeps on what the unit's devices need.
- */
-static int shdev_unit_get_resources(struct device *dev, struct device_node *np,
-				    struct shdev_unit_res *r)
-{
-	int ret;
-
-	r->nr_clks = devm_clk_bulk_get_all(dev, &r->clks);
-	if (r->nr_clks < 0)
-		return dev_err_probe(dev, r->nr_clks, "clocks\n");
-	r->nr_supplies = of_regulator_bulk_get_all(dev, np, &r->supplies);
-	if (r->nr_supplies < 0)
-		return dev_err_probe(dev, r->nr_supplies, "supplies\n");
-	ret = shdev_unit_get_paths(dev, np, r);
-	if (ret)
-		return ret;
-	/* One power domain is attached by the platform bus already. */
-	if (!dev->pm_domain) {
-		ret = devm_pm_domain_attach_list(dev, NULL, &r->pds);
-		if (ret < 0)
-			return dev_err_probe(dev, ret, "power-domains\n");
-	}
-	r->gpios = devm_gpiod_get_array_optional(dev, NULL, GPIOD_ASIS);
-	if (IS_ERR(r->gpios))
-		return dev_err_probe(dev, PTR_ERR(r->gpios), "gpios\n");
-	return 0;
-}
-
-/* Unit nodes whose probe failed: their members do not wait for them. */
-static DEFINE_MUTEX(shdev_unit_failed_lock);
-static struct device_node *shdev_unit_failed[SHDEV_UNIT_MAX];
 
 /**
- * shdev_unit_node_failed() - whether a unit's node was rejected
- * @np: a "linux,shdev-unit" node
+ * shdev_unit_add() - register a unit described by firmware
+ * @desc: the unit, parsed; it stays valid until shdev_unit_del()
  *
- * Return: true when the unit driver's probe of @np failed other than by
- * deferring, so that its members stop waiting for it.
+ * Members join as their drivers register with shdev; one registered
+ * already stays a unit of its own, and this unit incomplete, until its
+ * driver binds again.  A unit a peer owns at boot starts %SHDEV_REMOTE:
+ * its members probe with their gates closed, until the backend reports
+ * the peer's offer with shdev_grant().
+ *
+ * Return: 0, -EBUSY during system sleep or for a unit a peer owns at boot
+ * whose member Linux drives already, the error of holding the unit's
+ * resources, -ENOMEM.
  */
-bool shdev_unit_node_failed(const struct device_node *np)
+int shdev_unit_add(struct shdev_unit_desc *desc)
 {
-	bool failed = false;
-	unsigned int i;
+	struct shdev_unit *u;
+	int ret;
 
-	mutex_lock(&shdev_unit_failed_lock);
-	for (i = 0; i < ARRAY_SIZE(shdev_unit_failed); i++)
-		failed |= shdev_unit_failed[i] == np;
-	mutex_unlock(&shdev_unit_failed_lock);
-	return failed;
-}
-
-static void shdev_unit_set_failed(struct device_node *np, bool failed)
-{
-	unsigned int i;
-
-	mutex_lock(&shdev_unit_failed_lock);
-	for (i = 0; i < ARRAY_SIZE(shdev_unit_failed); i++) {
-		if (failed && !shdev_unit_failed[i]) {
-			shdev_unit_failed[i] = of_node_get(np);
-			break;
+	u = shdev_unit_alloc(desc->dev);
+	if (!u)
+		return -ENOMEM;
+	u->desc = desc;
+	u->nr = desc->nr;
+	if (desc->initial_peer) {
+		/*
+		 * Owned by a peer since boot: as if released to it, but
+		 * without a step that would touch the members.  Sleep stays
+		 * refused and the unit's resources on until it is taken.
+		 */
+		ret = shdev_sleep_block(u, NULL);
+		if (!ret) {
+			ret = desc->hold(desc);
+			if (ret)
+				shdev_sleep_unblock(u, NULL);
 		}
-		if (!failed && shdev_unit_failed[i] == np) {
-			of_node_put(shdev_unit_failed[i]);
-			shdev_unit_failed[i] = NULL;
-		}
-	}
-	mutex_unlock(&shdev_unit_failed_lock);
-}
-
-struct shdev_unit_retry {
-	struct work_struct work;
-	struct device_node *np;
-};
-
-/*
- * Members that deferred while waiting for a unit that was then rejected
- * probe again, to fail with the reason instead of waiting forever.
- */
-static void shdev_unit_retry_members(struct work_struct *work)
-{
-	struct shdev_unit_retry *r = container_of(work, struct shdev_unit_retry,
-						  work);
-	struct device_node *member;
-	struct device *dev;
-	int i;
-
-	for (i = 0; (member = of_parse_phandle(r->np, "devices", i)); i++) {
-		dev = bus_find_device_by_of_node(&platform_bus_type, member);
-		of_node_put(member);
-		if (!dev)
-			continue;
-		if (!dev->driver && device_attach(dev) < 0)
-			dev_dbg(dev, "not bound again\n");
-		put_device(dev);
-	}
-	of_node_put(r->np);
-	kfree(r);
-}
-
-static void shdev_unit_retry(struct device_node *np)
-{
-	struct shdev_unit_retry *r = kzalloc(sizeof(*r), GFP_KERNEL);
-
-	if (!r)
-		return;
-	INIT_WORK(&r->work, shdev_unit_retry_members);
-	r->np = of_node_get(np);
-	schedule_work(&r->work);
-}
-
-static int __shdev_unit_probe(struct platform_device *pdev);
-
-static int shdev_unit_probe(struct platform_device *pdev)
-{
-	struct device_node *np = pdev->dev.of_node;
-	int ret = __shdev_unit_probe(pdev);
-
-	if (np && ret != -EPROBE_DEFER) {
-		shdev_unit_set_failed(np, false);
 		if (ret) {
-			shdev_unit_set_failed(np, true);
-			shdev_unit_retry(np);
+			shdev_unit_put(u);
+			return ret;
 		}
+		u->receiving = true;
+		u->done = shdev_slots(u);
+		strscpy(u->owner, desc->initial_peer);
+		u->state = SHDEV_REMOTE;
 	}
+
+	mutex_lock(&shdev_devices_lock);
+	ret = shdev_unit_check_registered(u);
+	if (!ret)
+		list_add_tail(&u->node, &shdev_units);
+	mutex_unlock(&shdev_devices_lock);
+	if (!ret)
+		return 0;
+	if (u->receiving) {
+		desc->unhold(desc);
+		shdev_sleep_unblock(u, NULL);
+	}
+	shdev_unit_put(u);
 	return ret;
 }
 
-static int __shdev_unit_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct shdev_unit_res *r;
-	int ret;
-
-	r = devm_kzalloc(dev, sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->desc.dev = dev;
-	r->desc.hold = shdev_unit_hold;
-	r->desc.unhold = shdev_unit_unhold;
-
-	/* The peers' names point into the node: keep it. */
-	r->fwnode = fwnode_handle_get(dev_fwnode(dev));
-	ret = devm_add_action_or_reset(dev, shdev_unit_put, r);
-	if (ret)
-		return ret;
-	ret = shdev_unit_parse_members(dev, &r->desc);
-	if (ret)
-		return ret;
-	ret = shdev_unit_parse_peers(dev, &r->desc);
-	if (ret)
-		return ret;
-	/* Evidence comes with a peer's offers: only from the boot owner. */
-	r->desc.require_attestation = device_property_read_bool(dev,
-								"require-attestation");
-	if (r->desc.require_attestation && !r->desc.initial_peer)
-		return dev_err_probe(dev, -EINVAL,
-				     "require-attestation: only for a unit a peer owns at boot (initial-owner)\n");
-
-	if (IS_ENABLED(CONFIG_OF) && dev->of_node) {
-		ret = shdev_unit_get_resources(dev, dev->of_node, r);
-		if (ret)
-			return ret;
-	}
-	ret = devm_pm_runtime_enable(dev);
-	if (ret)
-		return ret;
-
-	ret = shdev_unit_add(&r->desc);
-	if (ret)
-		return ret;
-	platform_set_drvdata(pdev, r);
-	return 0;
-}
-
-static void shdev_unit_remove(struct platform_device *pdev)
-{
-	struct shdev_unit_res *r = platform_get_drvdata(pdev);
-
-	shdev_unit_del(&r->desc);
-}
-
-static const struct of_device_id shdev_unit_of_match[] = {
-	{ .compatible = "linux,shdev-unit" },
-	{ }
-};
-MODULE_DEVICE_TABLE(of, shdev_unit_of_match);
-
-/*
- * Platform code without Devicetree names its unit device "shdev-unit",
- * which the platform bus matches to this driver by name.
+/**
+ * shdev_unit_del() - unregister a unit added with shdev_unit_add()
+ * @desc: the unit
+ *
+ * Its members' drivers, consumers of the unit in device links, have
+ * unbound already.  A member a peer kept (its reclaim failed when its
+ * driver unbound) keeps the unit on record until the peer gives it back,
+ * without @desc, which the caller may free on return: the unit's
+ * resources then stay on, since the peer still uses the device.
  */
-static struct platform_driver shdev_unit_driver = {
-	.probe = shdev_unit_probe,
-	.remove = shdev_unit_remove,
-	.driver = {
-		.name = "shdev-unit",
-		.of_match_table = shdev_unit_of_match,
-	},
-};
-builtin_platform_driver(shdev_unit_driver);
+void shdev_unit_del(struct shdev_unit_desc *desc)
+{
+	struct shdev_unit *u, *found = NULL;
+	unsigned int m, left = 0;
+
+	mutex_lock(&shdev_devices_lock);
+	list_for_each_entry(u, &shdev_units, node)
+		if (u->desc == desc)
+			found = u;
+	if (found)
+		list_del_init(&found->node);
+	mutex_unlock(&shdev_devices_lock);
+	if (!found)
+		return;
+
+	mutex_lock(&found->lock);
+	for (m = 0; m < found->nr; m++)
+		left += !!found->members[m];
+	/* A unit its peer never offered lets its resources go. */
+	if (found->receiving && !left) {
+		desc->unhold(desc);
+		shdev_sleep_unblock(found, NULL);
+	} else if (left) {
+		dev_warn(found->dev, "unregistered while its peer holds %u member(s): its resources stay on\n",
+			 left);
+	}
+	found->desc = NULL;
+	found->desc_gone = true;
+	mutex_unlock(&found->lock);
+	shdev_unit_put(found);
+}

@@ -26,6 +26,7 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 
+#include "../shdev-internal.h"
 #include "../shdev-sim.h"
 #include "bench_units.h"
 
@@ -302,3 +303,5 @@ late_initcall_sync(bench_init);
 
 MODULE_DESCRIPTION("shdev benchmark");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -16,6 +16,7 @@
 #include "../shdev-sim.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(SHDEV);
 
 struct shdev_peer kt_peer = { .name = "kt-peer" };
 struct shdev_peer kt_peer2 = { .name = "kt-peer2" };

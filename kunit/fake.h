@@ -16,6 +16,7 @@
 #include <linux/property.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
+#include <linux/shdev-consumer.h>
 
 #include "../shdev-internal.h"
 

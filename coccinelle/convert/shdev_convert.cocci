@@ -2216,6 +2216,16 @@ int prb(...) { ... }
  #include <linux/slab.h>
 +#include <linux/shdev.h>
 
+// The API is in the SHDEV symbol namespace.  A driver that cannot be a
+// module has no MODULE_LICENSE() and needs no import.
+@depends on c_ok@
+declarer name MODULE_LICENSE, MODULE_IMPORT_NS;
+expression E;
+@@
+
+ MODULE_LICENSE(E);
++MODULE_IMPORT_NS(SHDEV);
+
 // The shared device in the private structure, before a flexible array
 // member if the structure ends with one.
 @fam depends on c_field@

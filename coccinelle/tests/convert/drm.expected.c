@@ -92,3 +92,4 @@ module_platform_driver(sample_display_driver);
 
 MODULE_DESCRIPTION("shdev_convert.cocci sample: display with a DRM device");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -141,3 +141,4 @@ module_platform_driver(sample_timer_driver);
 
 MODULE_DESCRIPTION("shdev_convert.cocci sample: sleep callbacks under #ifdef");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -142,3 +142,4 @@ module_platform_driver(sample_sensor_driver);
 
 MODULE_DESCRIPTION("shdev_convert.cocci sample: sensor with an interrupt");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -69,3 +69,4 @@ module_platform_driver(sample_gpio_driver);
 
 MODULE_DESCRIPTION("shdev_convert.cocci sample: GPIO controller, skeleton");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -161,3 +161,4 @@ module_platform_driver(sample_keypad_driver);
 
 MODULE_DESCRIPTION("shdev_convert.cocci sample: keypad with sleep callbacks");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -5,12 +5,15 @@
  * Driver-side API.  A platform driver registers its device with
  * devm_shdev_register() and keeps its binding while the device is handed
  * to another VM (a peer) and taken back.  Backends, which perform the
- * actual transfer, use <linux/shdev-backend.h>.
+ * actual transfer, use <linux/shdev-backend.h>; the glue of subsystems
+ * whose devices stack on shared devices, <linux/shdev-consumer.h>.
+ *
+ * Exports are in the SHDEV symbol namespace: MODULE_IMPORT_NS(SHDEV).
  */
 #ifndef __LINUX_SHDEV_H
 #define __LINUX_SHDEV_H
 
-#include <linux/list.h>
+#include <linux/compiler_types.h>
 #include <linux/types.h>
 
 struct device;
@@ -18,7 +21,6 @@ struct drm_atomic_state;
 struct drm_device;
 struct platform_device;
 struct shdev;
-struct shdev_consumer;
 struct shdev_peer;
 
 /**
@@ -77,48 +79,6 @@ struct shdev_ops {
 	int (*validate)(struct shdev *sd);
 };
 
-/**
- * struct shdev_consumer_ops - a kind of device stacked on a shared device
- * @name: the kind, for messages ("input", "drm")
- * @freeze: stop the stacked device from reaching the shared one, keeping
- *	it registered and its files open.  Called top-down (the consumer
- *	added last first) before the driver's quiesce, with the device still
- *	local.  On error nothing may have changed; the consumers frozen so far
- *	are thawed.
- * @thaw: undo @freeze.  Called bottom-up after the driver's resume, with
- *	the device local again; cannot fail.
- * @detach: the consumer leaves, because its stacked device or the shared
- *	device goes away: free what the consumer allocated without reaching
- *	the device (a frozen stacked device may stay frozen).  Called whether
- *	frozen or not.
- *
- * All three are called with the shared device's transfer lock held.
- */
-struct shdev_consumer_ops {
-	const char *name;
-	int (*freeze)(struct shdev_consumer *c);
-	void (*thaw)(struct shdev_consumer *c);
-	void (*detach)(struct shdev_consumer *c);
-};
-
-/**
- * struct shdev_consumer - a device stacked on a shared device
- * @ops: what to do with it
- * @dev: the stacked device, for messages and lookups
- * @node: private to the core
- * @all: private to the core
- * @sd: private to the core
- * @frozen: private to the core
- */
-struct shdev_consumer {
-	const struct shdev_consumer_ops *ops;
-	struct device *dev;
-	struct list_head node;
-	struct list_head all;
-	struct shdev *sd;
-	bool frozen;
-};
-
 #define SHDEV_IRQS_MAX	8	/* interrupts a driver adds, at most */
 
 #if IS_ENABLED(CONFIG_SHDEV)
@@ -126,11 +86,12 @@ struct shdev *devm_shdev_register(struct platform_device *pdev,
 				  const struct shdev_ops *ops, void *priv);
 
 void *shdev_get_drvdata(const struct shdev *sd);
+struct device *shdev_dev(const struct shdev *sd);
 enum shdev_state shdev_get_state(const struct shdev *sd);
 bool shdev_is_local(const struct shdev *sd);
 
-bool shdev_enter(struct shdev *sd, int *idx);
-void shdev_exit(struct shdev *sd, int idx);
+bool __shdev_enter(struct shdev *sd, int *idx) __cond_acquires(shdev_gate);
+void shdev_exit(struct shdev *sd, int idx) __releases(shdev_gate);
 int shdev_add_irq(struct shdev *sd, unsigned int irq);
 #else
 /*
@@ -149,6 +110,11 @@ static inline void *shdev_get_drvdata(const struct shdev *sd)
 	return NULL;
 }
 
+static inline struct device *shdev_dev(const struct shdev *sd)
+{
+	return NULL;
+}
+
 static inline enum shdev_state shdev_get_state(const struct shdev *sd)
 {
 	return SHDEV_LOCAL;
@@ -159,14 +125,16 @@ static inline bool shdev_is_local(const struct shdev *sd)
 	return true;
 }
 
-static inline bool shdev_enter(struct shdev *sd, int *idx)
+static inline bool __shdev_enter(struct shdev *sd, int *idx)
 {
 	*idx = 0;
 	return true;
 }
 
 static inline void shdev_exit(struct shdev *sd, int idx)
+	__releases(shdev_gate)
 {
+	__release(shdev_gate);
 }
 
 static inline int shdev_add_irq(struct shdev *sd, unsigned int irq)
@@ -175,13 +143,22 @@ static inline int shdev_add_irq(struct shdev *sd, unsigned int irq)
 }
 #endif
 
-struct device *shdev_dev(const struct shdev *sd);
-const char *shdev_state_name(enum shdev_state state);
-
-int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c);
-int shdev_consumer_add_below(struct shdev_consumer *c);
-void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c);
-void shdev_consumer_remove(struct device *dev);
+/**
+ * shdev_enter() - enter a section that may touch the hardware
+ * @sd: the shared device
+ * @idx: cookie to hand to shdev_exit()
+ *
+ * Opens a section during which the device cannot leave Linux: a release
+ * waits, after closing the gate, for every section in flight.  Sections are
+ * short, may be taken from any context but NMI, and nest.  Every successful
+ * call must be paired with shdev_exit(); a failed one must not.  Sparse
+ * checks the pairing in the caller (the section is the context
+ * "shdev_gate"), lockdep at run time.
+ *
+ * Return: true if the device is local and the section entered, false if
+ * the device is away (or leaving) and the hardware must not be touched.
+ */
+#define shdev_enter(sd, idx) __cond_lock(shdev_gate, __shdev_enter(sd, idx))
 
 /* Atomic DRM drivers (drivers/shdev/drm.c). */
 #if IS_ENABLED(CONFIG_SHDEV_DRM)
@@ -208,9 +185,5 @@ static inline void shdev_drm_commit_tail(struct shdev *sd,
 	tail(state);
 }
 #endif
-
-struct shdev_peer *shdev_peer_find(const char *name);
-int shdev_release(struct shdev *sd, struct shdev_peer *peer);
-int shdev_reclaim(struct shdev *sd);
 
 #endif /* __LINUX_SHDEV_H */
