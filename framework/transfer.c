@@ -67,7 +67,7 @@ static int shdev_validate(struct shdev_unit *u, struct shdev *sd)
 
 /* A backend answers 0 or a negative error code; anything else is a bug. */
 int shdev_backend_ret(struct shdev *sd, struct shdev_peer *peer,
-			     const char *op, int ret)
+		      const char *op, int ret)
 {
 	if (ret <= 0)
 		return ret;

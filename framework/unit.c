@@ -90,8 +90,7 @@ int shdev_in_dt_unit(struct device *dev, struct device_node *np)
 }
 
 /* Whether @fwnode is @dev's firmware node, primary or secondary. */
-bool shdev_is_node_of(const struct fwnode_handle *fwnode,
-			     struct device *dev)
+bool shdev_is_node_of(const struct fwnode_handle *fwnode, struct device *dev)
 {
 	const struct fwnode_handle *own = dev_fwnode(dev);
 
@@ -102,8 +101,7 @@ bool shdev_is_node_of(const struct fwnode_handle *fwnode,
  * With shdev_devices_lock held: the unit described by firmware that names
  * @dev, referenced, with @dev's index in it; or NULL.
  */
-struct shdev_unit *shdev_get_unit_of(struct device *dev,
-					    unsigned int *index)
+struct shdev_unit *shdev_get_unit_of(struct device *dev, unsigned int *index)
 {
 	struct shdev_unit *u;
 	unsigned int m;
