@@ -15,6 +15,7 @@
 
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/serio.h>
 #include <linux/shdev.h>
@@ -25,10 +26,15 @@ struct shdev_serio {
 	struct serio *serio;
 };
 
+/*
+ * A frozen port holds the module: unloaded, nothing would thaw the port
+ * when its shared device comes back.
+ */
 static int shdev_serio_freeze(struct shdev_consumer *c)
 {
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
 
+	__module_get(THIS_MODULE);
 	serio_freeze(ss->serio);
 	return 0;
 }
@@ -38,6 +44,7 @@ static void shdev_serio_thaw(struct shdev_consumer *c)
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
 
 	serio_thaw(ss->serio);
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -48,9 +55,12 @@ static void shdev_serio_thaw(struct shdev_consumer *c)
 static void shdev_serio_detach(struct shdev_consumer *c)
 {
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
+	bool frozen = c->frozen;
 
 	put_device(&ss->serio->dev);
 	kfree(ss);
+	if (frozen)
+		module_put(THIS_MODULE);
 }
 
 static const struct shdev_consumer_ops shdev_serio_ops = {
@@ -82,6 +92,12 @@ static int shdev_serio_add(struct device *dev, void *unused)
 	return ret == -ENODEV ? 0 : ret;
 }
 
+static int shdev_serio_remove(struct device *dev, void *unused)
+{
+	shdev_consumer_remove(dev);
+	return 0;
+}
+
 static int shdev_serio_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
 {
@@ -103,6 +119,12 @@ static struct notifier_block shdev_serio_nb = {
 	.notifier_call = shdev_serio_notify,
 };
 
+static void shdev_serio_cleanup(void)
+{
+	bus_unregister_notifier(&serio_bus, &shdev_serio_nb);
+	bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_remove);
+}
+
 static int __init shdev_serio_init(void)
 {
 	int ret;
@@ -110,8 +132,20 @@ static int __init shdev_serio_init(void)
 	ret = bus_register_notifier(&serio_bus, &shdev_serio_nb);
 	if (ret)
 		return ret;
-	return bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_add);
+	ret = bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_add);
+	if (ret)
+		shdev_serio_cleanup();
+	return ret;
 }
 
 /* After the serio bus exists. */
 subsys_initcall_sync(shdev_serio_init);
+
+static void __exit shdev_serio_exit(void)
+{
+	shdev_serio_cleanup();
+}
+module_exit(shdev_serio_exit);
+
+MODULE_DESCRIPTION("shdev: serio ports below a shared device stay bound while it is away");
+MODULE_LICENSE("GPL");
