@@ -17,6 +17,7 @@
 #include <linux/device.h>
 #include <linux/init.h>
 #include <linux/input.h>
+#include <linux/module.h>
 #include <linux/shdev.h>
 #include <linux/shdev-consumer.h>
 #include <linux/slab.h>
@@ -26,10 +27,15 @@ struct shdev_input {
 	struct input_dev *input;
 };
 
+/*
+ * A frozen device holds the module: unloaded, nothing would thaw the
+ * device when its shared device comes back.
+ */
 static int shdev_input_freeze(struct shdev_consumer *c)
 {
 	struct shdev_input *si = container_of(c, struct shdev_input, consumer);
 
+	__module_get(THIS_MODULE);
 	input_device_freeze(si->input);
 	return 0;
 }
@@ -39,6 +45,7 @@ static void shdev_input_thaw(struct shdev_consumer *c)
 	struct shdev_input *si = container_of(c, struct shdev_input, consumer);
 
 	input_device_thaw(si->input);
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -49,9 +56,12 @@ static void shdev_input_thaw(struct shdev_consumer *c)
 static void shdev_input_detach(struct shdev_consumer *c)
 {
 	struct shdev_input *si = container_of(c, struct shdev_input, consumer);
+	bool frozen = c->frozen;
 
 	input_put_device(si->input);
 	kfree(si);
+	if (frozen)
+		module_put(THIS_MODULE);
 }
 
 static const struct shdev_consumer_ops shdev_input_ops = {
@@ -107,3 +117,12 @@ static int __init shdev_input_init(void)
 
 /* After the input class exists. */
 subsys_initcall_sync(shdev_input_init);
+
+static void __exit shdev_input_exit(void)
+{
+	class_interface_unregister(&shdev_input_interface);
+}
+module_exit(shdev_input_exit);
+
+MODULE_DESCRIPTION("shdev: input devices below a shared device freeze while it is away");
+MODULE_LICENSE("GPL");

@@ -6,13 +6,16 @@
  *
  * Nothing of the stack is torn down.  The input devices at its top freeze
  * on their own (see input.c); the ports themselves freeze too, so that a
- * child driver cannot reach the controller while it is away: writes fail
+ * child driver cannot reach the controller while it is away.  The serio
+ * core does that: while a port is frozen with serio_freeze(), writes fail
  * with -EBUSY, a new open is refused, and a close is only recorded and
- * passed on at thaw.  No change to the serio core is needed.
+ * passed on to the port driver by serio_thaw().  The port's callbacks are
+ * not touched.
  */
 
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/serio.h>
 #include <linux/shdev.h>
@@ -22,80 +25,43 @@
 struct shdev_serio {
 	struct shdev_consumer consumer;
 	struct serio *serio;
-	/* The port driver's callbacks, while frozen. */
-	int (*write)(struct serio *serio, unsigned char data);
-	int (*open)(struct serio *serio);
-	void (*close)(struct serio *serio);
-	bool bound;		/* a child driver had the port at freeze */
 };
 
-static int shdev_serio_write_frozen(struct serio *serio, unsigned char data)
-{
-	return -EBUSY;
-}
-
-static int shdev_serio_open_frozen(struct serio *serio)
-{
-	return -EBUSY;
-}
-
-static void shdev_serio_close_frozen(struct serio *serio)
-{
-}
-
+/*
+ * A frozen port holds the module: unloaded, nothing would thaw the port
+ * when its shared device comes back.
+ */
 static int shdev_serio_freeze(struct shdev_consumer *c)
 {
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
-	struct serio *serio = ss->serio;
 
-	spin_lock_irq(&serio->lock);
-	ss->write = serio->write;
-	ss->open = serio->open;
-	ss->close = serio->close;
-	ss->bound = serio->drv;
-	serio->write = shdev_serio_write_frozen;
-	serio->open = shdev_serio_open_frozen;
-	serio->close = shdev_serio_close_frozen;
-	spin_unlock_irq(&serio->lock);
+	__module_get(THIS_MODULE);
+	serio_freeze(ss->serio);
 	return 0;
-}
-
-/*
- * Give the port driver its callbacks back.  Return whether the child
- * driver that had the port at freeze has let it go since: its close was
- * held back.
- */
-static bool shdev_serio_restore(struct shdev_serio *ss)
-{
-	struct serio *serio = ss->serio;
-	bool closed;
-
-	spin_lock_irq(&serio->lock);
-	closed = ss->bound && !serio->drv;
-	serio->write = ss->write;
-	serio->open = ss->open;
-	serio->close = ss->close;
-	spin_unlock_irq(&serio->lock);
-	return closed;
 }
 
 static void shdev_serio_thaw(struct shdev_consumer *c)
 {
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
-	struct serio *serio = ss->serio;
 
-	if (shdev_serio_restore(ss) && serio->close)
-		serio->close(serio);
+	serio_thaw(ss->serio);
+	module_put(THIS_MODULE);
 }
 
+/*
+ * The port is going away, or the shared device is (and is still away):
+ * a frozen port stays frozen, since thawing would let its driver's close
+ * reach the hardware.
+ */
 static void shdev_serio_detach(struct shdev_consumer *c)
 {
 	struct shdev_serio *ss = container_of(c, struct shdev_serio, consumer);
+	bool frozen = c->frozen;
 
-	if (c->frozen)
-		shdev_serio_restore(ss);
 	put_device(&ss->serio->dev);
 	kfree(ss);
+	if (frozen)
+		module_put(THIS_MODULE);
 }
 
 static const struct shdev_consumer_ops shdev_serio_ops = {
@@ -127,6 +93,12 @@ static int shdev_serio_add(struct device *dev, void *unused)
 	return ret == -ENODEV ? 0 : ret;
 }
 
+static int shdev_serio_remove(struct device *dev, void *unused)
+{
+	shdev_consumer_remove(dev);
+	return 0;
+}
+
 static int shdev_serio_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
 {
@@ -148,6 +120,12 @@ static struct notifier_block shdev_serio_nb = {
 	.notifier_call = shdev_serio_notify,
 };
 
+static void shdev_serio_cleanup(void)
+{
+	bus_unregister_notifier(&serio_bus, &shdev_serio_nb);
+	bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_remove);
+}
+
 static int __init shdev_serio_init(void)
 {
 	int ret;
@@ -155,8 +133,20 @@ static int __init shdev_serio_init(void)
 	ret = bus_register_notifier(&serio_bus, &shdev_serio_nb);
 	if (ret)
 		return ret;
-	return bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_add);
+	ret = bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_add);
+	if (ret)
+		shdev_serio_cleanup();
+	return ret;
 }
 
 /* After the serio bus exists. */
 subsys_initcall_sync(shdev_serio_init);
+
+static void __exit shdev_serio_exit(void)
+{
+	shdev_serio_cleanup();
+}
+module_exit(shdev_serio_exit);
+
+MODULE_DESCRIPTION("shdev: serio ports below a shared device stay bound while it is away");
+MODULE_LICENSE("GPL");

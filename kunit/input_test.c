@@ -633,25 +633,51 @@ static void shdev_serio_test_stack_stays_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kp->closes, 0);
 }
 
-/* A child driver that leaves while away closes the port at thaw. */
-static void shdev_serio_test_unbind_while_away(struct kunit *test)
+/*
+ * What child drivers rely on while the port is frozen: a write fails and
+ * never reaches the port, no driver can open the port, and a close is
+ * passed on to the port at thaw, exactly once.  The port driver's
+ * callbacks are not touched.
+ */
+static void shdev_serio_test_frozen_port(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
 	struct ks_port *kp = ks_create(test, kt);
 	struct serio *serio = kp->serio;
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, serio->frozen);
+	KUNIT_EXPECT_PTR_EQ(test, serio->write, &ks_write);
+	KUNIT_EXPECT_PTR_EQ(test, serio->open, &ks_open);
+	KUNIT_EXPECT_PTR_EQ(test, serio->close, &ks_close);
+	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xed), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kp->writes, 0);
+
+	/* The child driver leaves: the port's close is held back. */
 	device_release_driver(&serio->dev);
 	KUNIT_EXPECT_NULL(test, serio->drv);
 	KUNIT_EXPECT_EQ(test, kp->closes, 0);
-	/* Nor can a driver bind to the port while it is away. */
+	/* Nor can a driver open the port while it is away. */
 	KUNIT_EXPECT_NE(test, device_attach(&serio->dev), 1);
+	KUNIT_EXPECT_NULL(test, serio->drv);
 	KUNIT_EXPECT_EQ(test, kp->opens, 1);
 
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_FALSE(test, serio->frozen);
 	KUNIT_EXPECT_EQ(test, kp->closes, 1);
+	KUNIT_EXPECT_PTR_EQ(test, serio->write, &ks_write);
+	KUNIT_EXPECT_PTR_EQ(test, serio->open, &ks_open);
+	KUNIT_EXPECT_PTR_EQ(test, serio->close, &ks_close);
+
+	/* Closed once: the next transfer has no close to pass on. */
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kp->closes, 1);
+
 	KUNIT_EXPECT_EQ(test, device_attach(&serio->dev), 1);
 	KUNIT_EXPECT_EQ(test, kp->opens, 2);
+	KUNIT_EXPECT_EQ(test, serio_write(serio, 0xf4), 0);
+	KUNIT_EXPECT_EQ(test, kp->writes, 1);
 }
 
 #if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
@@ -948,7 +974,7 @@ static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_open_close_while_away),
 	KUNIT_CASE(shdev_input_test_registered_while_away),
 	KUNIT_CASE(shdev_serio_test_stack_stays_bound),
-	KUNIT_CASE(shdev_serio_test_unbind_while_away),
+	KUNIT_CASE(shdev_serio_test_frozen_port),
 #if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
 	IS_ENABLED(CONFIG_OF_OVERLAY)
 	KUNIT_CASE(shdev_gpio_keys_test_transfer),
