@@ -2,7 +2,9 @@
 /*
  * KUnit tests of the DRM consumer: an atomic DRM device on the fake shared
  * device, with one plane and one CRTC whose hooks count what reaches the
- * "hardware".
+ * "hardware".  A second kind of that device has vblank interrupts, as a
+ * display controller has: the test fires them with drm_crtc_handle_vblank(),
+ * and flips complete on a vblank.
  */
 
 #include <drm/drm_atomic.h>
@@ -32,8 +34,11 @@ struct kd_dev {
 	/* Hooks that reach the hardware. */
 	int plane_updates;
 	int plane_disables;
+	int crtc_enables;
 	int crtc_disables;
 	int crtc_flushes;
+	int vblank_enables;
+	int vblank_disables;
 	/* What the last plane update was asked to draw. */
 	struct drm_framebuffer *drawn_fb;
 	unsigned int drawn_clips;
@@ -142,11 +147,12 @@ static const struct drm_framebuffer_funcs kd_fb_funcs = {
 
 /*
  * Commit @fb on the plane of an active CRTC (or nothing, with a NULL @fb,
- * and the CRTC off), with a flip event.  Returns the commit's error, and
- * in @flipped whether its event completed.
+ * and the CRTC off), with a flip event; a nonblocking commit with
+ * @nonblock.  Returns the commit's error, and in @flipped, if not NULL,
+ * whether its event completed when the commit returned.
  */
-static int kd_commit(struct kd_dev *kd, struct drm_framebuffer *fb,
-		     bool *flipped)
+static int kd_commit_flags(struct kd_dev *kd, struct drm_framebuffer *fb,
+			   bool *flipped, bool nonblock)
 {
 	struct drm_pending_vblank_event *event;
 	struct drm_modeset_acquire_ctx ctx;
@@ -199,12 +205,15 @@ retry:
 		crtc_state->event = event;
 	}
 
-	ret = drm_atomic_commit(state);
+	if (nonblock)
+		ret = drm_atomic_nonblocking_commit(state);
+	else
+		ret = drm_atomic_commit(state);
 	if (ret == -EDEADLK) {
 		kfree(crtc_state->event);
 		crtc_state->event = NULL;
 	}
-	if (!ret && fb) {
+	if (!ret && fb && flipped) {
 		commit = drm_crtc_commit_get(crtc_state->commit);
 		*flipped = completion_done(&commit->flip_done);
 		drm_crtc_commit_put(commit);
@@ -221,6 +230,12 @@ fini:
 	drm_modeset_drop_locks(&ctx);
 	drm_modeset_acquire_fini(&ctx);
 	return ret;
+}
+
+static int kd_commit(struct kd_dev *kd, struct drm_framebuffer *fb,
+		     bool *flipped)
+{
+	return kd_commit_flags(kd, fb, flipped, false);
 }
 
 /* Wait for the latest commit on the CRTC to be done; false on timeout. */
@@ -266,10 +281,12 @@ static const struct drm_driver kd_driver = {
 	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC,
 };
 
-static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
+/* The device, its plane and its CRTC, not attached yet. */
+static struct kd_dev *kd_alloc(struct kunit *test, struct kt_dev *kt,
+			       const struct drm_crtc_funcs *crtc_funcs,
+			       const struct drm_crtc_helper_funcs *crtc_helpers)
 {
 	struct kd_dev *kd;
-	int i;
 
 	kd = drm_kunit_helper_alloc_drm_device_with_driver(test,
 							   &kt->pdev->dev,
@@ -289,8 +306,16 @@ static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
 							  NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd->plane);
 	kd->crtc = drm_kunit_helper_create_crtc(test, &kd->drm, kd->plane, NULL,
-						NULL, &kd_crtc_helpers);
+						crtc_funcs, crtc_helpers);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kd->crtc);
+	return kd;
+}
+
+/* Its framebuffers, and the attach, as the driver's probe ends. */
+static void kd_attach(struct kunit *test, struct kt_dev *kt, struct kd_dev *kd)
+{
+	int i;
+
 	drm_mode_config_reset(&kd->drm);
 
 	for (i = 0; i < ARRAY_SIZE(kd->fb); i++) {
@@ -307,7 +332,227 @@ static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
 	KUNIT_ASSERT_EQ(test, devm_shdev_attach_drm(kt->sd, &kd->drm), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kd_teardown, kd),
 			0);
+}
+
+static struct kd_dev *kd_create(struct kunit *test, struct kt_dev *kt)
+{
+	struct kd_dev *kd = kd_alloc(test, kt, NULL, &kd_crtc_helpers);
+
+	kd_attach(test, kt, kd);
 	return kd;
+}
+
+/*
+ * The device with vblank interrupts.  Its CRTC turns the vblank on and off
+ * with the CRTC, keeping the interrupt on while the CRTC is (no off
+ * delay), and arms a flip's event for the next vblank, as display
+ * controllers' drivers do.  Its commit tail, in the order of
+ * drm_atomic_helper_commit_tail_rpm(), updates the planes of active CRTCs
+ * only, and waits for the flip to be done.
+ */
+static int kd_enable_vblank(struct drm_crtc *crtc)
+{
+	to_kd(crtc->dev)->vblank_enables++;
+	return 0;
+}
+
+static void kd_disable_vblank(struct drm_crtc *crtc)
+{
+	to_kd(crtc->dev)->vblank_disables++;
+}
+
+static void kd_vblank_crtc_reset(struct drm_crtc *crtc)
+{
+	drm_atomic_helper_crtc_reset(crtc);
+	drm_crtc_vblank_reset(crtc);
+}
+
+static const struct drm_crtc_funcs kd_vblank_crtc_funcs = {
+	.reset = kd_vblank_crtc_reset,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = kd_enable_vblank,
+	.disable_vblank = kd_disable_vblank,
+};
+
+static void kd_vblank_crtc_enable(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	static const struct drm_vblank_crtc_config always_on = {};
+
+	to_kd(crtc->dev)->crtc_enables++;
+	drm_crtc_vblank_on_config(crtc, &always_on);
+}
+
+static void kd_vblank_crtc_disable(struct drm_crtc *crtc,
+				   struct drm_atomic_state *state)
+{
+	to_kd(crtc->dev)->crtc_disables++;
+	drm_crtc_vblank_off(crtc);
+
+	/* Off for good: the plane hooks do not run, the event goes now. */
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc->state->event && !crtc->state->active) {
+		drm_crtc_send_vblank_event(crtc, crtc->state->event);
+		crtc->state->event = NULL;
+	}
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+/* The event goes with the next vblank, or now if the vblank is off. */
+static void kd_vblank_crtc_flush(struct drm_crtc *crtc,
+				 struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = crtc->state;
+
+	to_kd(crtc->dev)->crtc_flushes++;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc_state->event) {
+		if (drm_crtc_vblank_get(crtc) == 0)
+			drm_crtc_arm_vblank_event(crtc, crtc_state->event);
+		else
+			drm_crtc_send_vblank_event(crtc, crtc_state->event);
+	}
+	crtc_state->event = NULL;
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs kd_vblank_crtc_helpers = {
+	.atomic_enable = kd_vblank_crtc_enable,
+	.atomic_disable = kd_vblank_crtc_disable,
+	.atomic_flush = kd_vblank_crtc_flush,
+};
+
+/* What drm_atomic_helper_check_modeset() would say, without connectors. */
+static int kd_vblank_check(struct drm_device *drm,
+			   struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *old, *new;
+	struct drm_crtc *crtc;
+	int i;
+
+	for_each_oldnew_crtc_in_state(state, crtc, old, new, i) {
+		if (old->enable != new->enable ||
+		    !drm_mode_equal(&old->mode, &new->mode))
+			new->mode_changed = true;
+		if (old->active != new->active)
+			new->active_changed = true;
+		drm_mode_copy(&new->adjusted_mode, &new->mode);
+		drm_mode_set_crtcinfo(&new->adjusted_mode, 0);
+	}
+	return 0;
+}
+
+static void kd_vblank_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *drm = state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(drm, state);
+	drm_atomic_helper_commit_modeset_enables(drm, state);
+	drm_atomic_helper_commit_planes(drm, state,
+					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	drm_atomic_helper_fake_vblank(state);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_flip_done(drm, state);
+	drm_atomic_helper_cleanup_planes(drm, state);
+}
+
+static void kd_vblank_commit_tail(struct drm_atomic_state *state)
+{
+	shdev_drm_commit_tail(to_kd(state->dev)->sd, state, kd_vblank_tail);
+}
+
+static const struct drm_mode_config_helper_funcs kd_vblank_mc_helpers = {
+	.atomic_commit_tail = kd_vblank_commit_tail,
+};
+
+static const struct drm_mode_config_funcs kd_vblank_mode_config_funcs = {
+	.atomic_check = kd_vblank_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+static struct kd_dev *kd_create_vblank(struct kunit *test, struct kt_dev *kt)
+{
+	struct kd_dev *kd;
+
+	kd = kd_alloc(test, kt, &kd_vblank_crtc_funcs, &kd_vblank_crtc_helpers);
+	kd->drm.mode_config.funcs = &kd_vblank_mode_config_funcs;
+	kd->drm.mode_config.helper_private = &kd_vblank_mc_helpers;
+	KUNIT_ASSERT_EQ(test, drm_vblank_init(&kd->drm, 1), 0);
+	kd_attach(test, kt, kd);
+	return kd;
+}
+
+static struct drm_vblank_crtc *kd_vblank(struct kd_dev *kd)
+{
+	return drm_crtc_vblank_crtc(kd->crtc);
+}
+
+/* The "hardware" raises a vblank interrupt. */
+static void kd_fire_vblank(struct kd_dev *kd)
+{
+	drm_crtc_handle_vblank(kd->crtc);
+}
+
+/*
+ * Let the latest commit run to its end on the "hardware": once it is done
+ * with the hardware, a vblank comes.  Returns whether its flip was done by
+ * that vblank; false also when the flip was done before it.
+ */
+static bool kd_settle(struct kunit *test, struct kd_dev *kd)
+{
+	struct drm_crtc_commit *commit;
+	bool early, done;
+
+	spin_lock(&kd->crtc->commit_lock);
+	commit = list_first_entry_or_null(&kd->crtc->commit_list,
+					  struct drm_crtc_commit, commit_entry);
+	if (commit)
+		drm_crtc_commit_get(commit);
+	spin_unlock(&kd->crtc->commit_lock);
+	KUNIT_ASSERT_NOT_NULL(test, commit);
+
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&commit->hw_done,
+							    10 * HZ));
+	early = completion_done(&commit->flip_done);
+	kd_fire_vblank(kd);
+	done = wait_for_completion_timeout(&commit->cleanup_done, 10 * HZ);
+	drm_crtc_commit_put(commit);
+	return !early && done;
+}
+
+/* A flip on the "hardware": it completes with the vblank that follows. */
+static bool kd_vblank_flip(struct kunit *test, struct kd_dev *kd,
+			   struct drm_framebuffer *fb)
+{
+	KUNIT_ASSERT_EQ(test, kd_commit_flags(kd, fb, NULL, true), 0);
+	return kd_settle(test, kd);
+}
+
+static void kd_event_release(struct completion *done)
+{
+}
+
+/*
+ * An event of userspace's for the next vblank (DRM_IOCTL_WAIT_VBLANK with
+ * _DRM_VBLANK_EVENT), which completes @done when sent.
+ */
+static void kd_queue_vblank_event(struct kunit *test, struct kd_dev *kd,
+				  struct completion *done)
+{
+	struct drm_pending_vblank_event *e;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->event.base.type = DRM_EVENT_VBLANK;
+	e->event.base.length = sizeof(e->event.vbl);
+	e->base.event = &e->event.base;
+	e->base.completion = done;
+	e->base.completion_release = kd_event_release;
+	KUNIT_ASSERT_EQ(test, drm_crtc_vblank_get(kd->crtc), 0);
+	spin_lock_irq(&kd->drm.event_lock);
+	drm_crtc_arm_vblank_event(kd->crtc, e);
+	spin_unlock_irq(&kd->drm.event_lock);
 }
 
 static void shdev_drm_test_commit_while_away(struct kunit *test)
@@ -449,6 +694,135 @@ static void shdev_drm_test_unbind_unregistered(struct kunit *test)
 	drm_dev_put(&kd->drm);
 }
 
+/*
+ * A display controller with vblank interrupts: the freeze turns its
+ * vblank off while the device is still Linux's, which sends the events
+ * pending; while away a flip completes at once, without a vblank and
+ * without enabling a vblank interrupt of hardware that is not Linux's;
+ * the reclaim turns the vblank on again, and flips complete on vblanks.
+ */
+static void shdev_drm_test_vblank_flip_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create_vblank(test, kt);
+	struct drm_vblank_crtc *vblank = kd_vblank(kd);
+	DECLARE_COMPLETION_ONSTACK(waited);
+	bool flipped = false;
+
+	/* Local: the flip's event waits for the vblank. */
+	KUNIT_ASSERT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[0]));
+	KUNIT_EXPECT_EQ(test, kd->crtc_enables, 1);
+	KUNIT_EXPECT_EQ(test, kd->vblank_enables, 1);
+	KUNIT_EXPECT_TRUE(test, vblank->enabled);
+
+	/* Userspace waits for a vblank that will not come while away. */
+	kd_queue_vblank_event(test, kd, &waited);
+	KUNIT_ASSERT_FALSE(test, completion_done(&waited));
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, completion_done(&waited));
+	KUNIT_EXPECT_EQ(test, kd->vblank_disables, 1);
+	KUNIT_EXPECT_FALSE(test, vblank->enabled);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+	KUNIT_EXPECT_EQ(test, drm_crtc_vblank_get(kd->crtc), -EINVAL);
+
+	/* A flip while away: its event is sent when the commit returns. */
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, &kd->fb[1], &flipped), 0);
+	KUNIT_EXPECT_TRUE(test, flipped);
+	KUNIT_EXPECT_EQ(test, kd->crtc_flushes, 1);
+	KUNIT_EXPECT_EQ(test, kd->vblank_enables, 1);
+	KUNIT_EXPECT_FALSE(test, kd->crtc->state->no_vblank);
+
+	/* The reclaim: vblank on, and the repaint flips on a vblank. */
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_EQ(test, kd->vblank_enables, 2);
+	KUNIT_EXPECT_TRUE(test, kd_settle(test, kd));
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[1]);
+	KUNIT_EXPECT_EQ(test, kd->crtc_enables, 1);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+
+	/* The vblank state is whole: references are counted again. */
+	KUNIT_EXPECT_EQ(test, vblank->inmodeset, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 0);
+	KUNIT_ASSERT_EQ(test, drm_crtc_vblank_get(kd->crtc), 0);
+	drm_crtc_vblank_put(kd->crtc);
+	KUNIT_EXPECT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[0]));
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[0]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 0);
+}
+
+/*
+ * A compositor turns the CRTC off and on again while away (a DPMS cycle):
+ * no hook runs then, and the reclaim gives the CRTC the modeset it had,
+ * its disable and enable in a pair, each turning the vblank off and on.
+ * No vblank_off is left unbalanced: the vblank counts references again.
+ */
+static void shdev_drm_test_vblank_crtc_cycled_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create_vblank(test, kt);
+	struct drm_vblank_crtc *vblank = kd_vblank(kd);
+	bool flipped = false;
+
+	KUNIT_ASSERT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[0]));
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, NULL, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, kd->crtc->state->active);
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, &kd->fb[1], &flipped), 0);
+	KUNIT_EXPECT_TRUE(test, flipped);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 0);
+	KUNIT_EXPECT_EQ(test, kd->crtc_enables, 1);
+	KUNIT_EXPECT_EQ(test, kd->vblank_enables, 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_TRUE(test, kd_settle(test, kd));
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 1);
+	KUNIT_EXPECT_EQ(test, kd->crtc_enables, 2);
+	KUNIT_EXPECT_PTR_EQ(test, kd->drawn_fb, &kd->fb[1]);
+	KUNIT_EXPECT_EQ(test, vblank->inmodeset, 0);
+	KUNIT_EXPECT_TRUE(test, vblank->enabled);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 0);
+	KUNIT_ASSERT_EQ(test, drm_crtc_vblank_get(kd->crtc), 0);
+	drm_crtc_vblank_put(kd->crtc);
+	KUNIT_EXPECT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[0]));
+
+	/* Off on the hardware: the vblank off with it, once. */
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, kd->crtc_disables, 2);
+	KUNIT_EXPECT_EQ(test, vblank->inmodeset, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 1);
+	KUNIT_EXPECT_EQ(test, drm_crtc_vblank_get(kd->crtc), -EINVAL);
+}
+
+/*
+ * A CRTC turned off while away stays off after the reclaim, its vblank
+ * with it, as after its driver's disable hook; the next enable turns both
+ * on.
+ */
+static void shdev_drm_test_vblank_crtc_off_while_away(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kd_dev *kd = kd_create_vblank(test, kt);
+	struct drm_vblank_crtc *vblank = kd_vblank(kd);
+
+	KUNIT_ASSERT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[0]));
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_EQ(test, kd_commit(kd, NULL, NULL), 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_ASSERT_TRUE(test, kd_wait_commits(kd));
+
+	KUNIT_EXPECT_EQ(test, kd->vblank_enables, 1);
+	KUNIT_EXPECT_EQ(test, vblank->inmodeset, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 1);
+	KUNIT_EXPECT_EQ(test, drm_crtc_vblank_get(kd->crtc), -EINVAL);
+
+	KUNIT_EXPECT_TRUE(test, kd_vblank_flip(test, kd, &kd->fb[1]));
+	KUNIT_EXPECT_EQ(test, kd->crtc_enables, 2);
+	KUNIT_EXPECT_EQ(test, vblank->inmodeset, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vblank->refcount), 0);
+}
+
 static struct kunit_case shdev_drm_cases[] = {
 	KUNIT_CASE(shdev_drm_test_commit_while_away),
 	KUNIT_CASE(shdev_drm_test_repaint_after_reclaim),
@@ -456,6 +830,9 @@ static struct kunit_case shdev_drm_cases[] = {
 	KUNIT_CASE(shdev_drm_test_attach_other_device),
 	KUNIT_CASE(shdev_drm_test_commit_after_unbind),
 	KUNIT_CASE(shdev_drm_test_unbind_unregistered),
+	KUNIT_CASE(shdev_drm_test_vblank_flip_while_away),
+	KUNIT_CASE(shdev_drm_test_vblank_crtc_cycled_while_away),
+	KUNIT_CASE(shdev_drm_test_vblank_crtc_off_while_away),
 	{}
 };
 
