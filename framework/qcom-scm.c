@@ -12,11 +12,16 @@
  * already assigned.  A reclaim assigns them back in reverse.  Interrupts
  * are not moved: the hypervisor's configuration routes them.
  *
- * The backend keeps each region's owners itself (a u64 bitmap, bit n for
- * VMID n).  qcom_scm_assign_mem() rewrites the bitmap it is given, and its
- * 32-bit arithmetic gets VMIDs of 31 and more wrong (TVM is 45), so that
- * answer is never used.  It may also return a positive firmware code:
- * any value but 0 is a failure.
+ * Each region's owners are a u64 bitmap, bit n for VMID n, which
+ * qcom_scm_assign_mem() takes as the current owners and, on success,
+ * rewrites with the new ones; the backend keeps that answer for the next
+ * call.  This relies on "firmware: qcom: scm: Fix qcom_scm_assign_mem()
+ * for VMIDs 31 and above", which the shdev series carries before this
+ * backend: without it, the helper builds the answer in an int, wrong from
+ * VMID 31 up (TVM is 45), and shifts past 31 bits on 32-bit kernels.
+ * There is no fallback for a kernel without the fix: a backport of this
+ * backend takes the fix along.  The helper may also return a positive
+ * firmware code: any value but 0 is a failure.
  *
  * debugfs (shdev/qcom-scm/assigned) lists the regions away from Linux.
  */
@@ -50,11 +55,8 @@
 
 /* The firmware assigns memory in pages of 4 KiB, whatever Linux's size. */
 #define QSCM_GRANULE	SZ_4K
-/*
- * VMIDs the owner bitmap can hold: a u64, which qcom_scm_assign_mem()
- * walks with BIT(), an unsigned long.
- */
-#define QSCM_VMIDS	min_t(unsigned int, 64, BITS_PER_LONG)
+/* VMIDs the owner bitmap holds, a u64 on every architecture. */
+#define QSCM_VMIDS	64U
 #define QSCM_PEERS	8
 #define QSCM_LINUX	BIT_ULL(QCOM_SCM_VMID_HLOS)
 
@@ -199,7 +201,11 @@ static struct qscm_xfer *qscm_regions(const struct shdev *sd, u64 owners)
 	return x;
 }
 
-/* Assign region @r of @sd to @vmid alone, read and write. */
+/*
+ * Assign region @r of @sd to @vmid alone, read and write.  The helper
+ * sets the region's owners to BIT_ULL(@vmid) if it succeeds, and leaves
+ * them alone if it fails.
+ */
 static int qscm_assign(struct qscm *qs, const struct shdev *sd,
 		       struct qscm_region *r, u32 vmid)
 {
@@ -207,19 +213,16 @@ static int qscm_assign(struct qscm *qs, const struct shdev *sd,
 		.vmid = vmid,
 		.perm = QCOM_SCM_PERM_RW,
 	};
-	/* The helper rewrites its copy, wrongly for VMIDs >= 31. */
-	u64 src = r->owners;
 	int ret;
 
 	lockdep_assert_held(&qs->lock);
-	ret = qs->ops->assign_mem(r->start, r->size, &src, &perm, 1);
+	ret = qs->ops->assign_mem(r->start, r->size, &r->owners, &perm, 1);
 	if (ret) {
 		dev_err(shdev_dev(sd), "qcom-scm: assigning %pa+%#zx from owners %#llx to VMID %u failed: %s %d\n",
 			&r->start, r->size, r->owners, vmid,
 			ret > 0 ? "firmware code" : "error", ret);
 		return ret > 0 ? -EIO : ret;
 	}
-	r->owners = BIT_ULL(vmid);
 	return 0;
 }
 

@@ -17,9 +17,9 @@ struct qcom_scm_vmperm;
  * @assign_mem: reassign one physically contiguous range, as
  *	qcom_scm_assign_mem() does: @srcvm points to the bitmap of the
  *	range's current owners (bit n for VMID n), @newvm to @dest_cnt new
- *	owners with their permissions.  Returns 0 on success; a negative
- *	error code or a positive firmware code on failure.  May overwrite
- *	*@srcvm with anything: the backend keeps its own copy.
+ *	owners with their permissions.  Returns 0 on success, with *@srcvm
+ *	set to the bitmap of the new owners; a negative error code or a
+ *	positive firmware code on failure, with *@srcvm left alone.
  */
 struct shdev_qcom_scm_ops {
 	bool (*available)(void);

@@ -10,7 +10,6 @@
 #include <linux/mutex.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
-#include <linux/wordpart.h>
 
 #include "fake_scm.h"
 #include "../shdev-qcom-scm.h"
@@ -74,7 +73,6 @@ static int ks_assign_mem(phys_addr_t addr, size_t size, u64 *srcvm,
 {
 	unsigned int i, n, fresh = 0;
 	struct ks_call *c = NULL;
-	u32 next_vm = 0;
 	u64 owners = 0;
 	phys_addr_t a;
 	int ret = 0;
@@ -110,8 +108,6 @@ static int ks_assign_mem(phys_addr_t addr, size_t size, u64 *srcvm,
 			goto out;
 		}
 		owners |= BIT_ULL(newvm[i].vmid);
-		/* As Linux 6.12 computes it: "int next_vm |= BIT(vmid)". */
-		next_vm |= lower_32_bits(BIT_ULL(newvm[i].vmid));
 	}
 	for (a = addr; a - addr < size; a += KS_PAGE) {
 		if (ks_page_owners(a) != *srcvm) {
@@ -127,7 +123,8 @@ static int ks_assign_mem(phys_addr_t addr, size_t size, u64 *srcvm,
 
 	for (a = addr; a - addr < size; a += KS_PAGE)
 		ks_page_set(a, owners);
-	*srcvm = (u64)(s64)(s32)next_vm;
+	/* As the fixed helper does, in 64 bits; left alone on a failure. */
+	*srcvm = owners;
 out:
 	if (c)
 		c->ret = ret;

@@ -5,8 +5,11 @@
  * memory" call, fails the calls it is told to, and keeps what firmware
  * keeps: the owners of every 4 KiB page.  Like firmware, it refuses a
  * call whose source owners are not the page's current owners; like
- * qcom_scm_assign_mem() in Linux 6.12, it rewrites the caller's owner
- * bitmap through a 32-bit int, wrongly for VMIDs of 31 and more.
+ * qcom_scm_assign_mem() with "firmware: qcom: scm: Fix
+ * qcom_scm_assign_mem() for VMIDs 31 and above", it rewrites the caller's
+ * owner bitmap with the new owners, in 64 bits, when the call succeeds,
+ * and leaves it alone when it fails.  The backend keeps that answer, so a
+ * wrong one would show as a refused call.
  */
 #ifndef __SHDEV_KUNIT_FAKE_SCM_H
 #define __SHDEV_KUNIT_FAKE_SCM_H

@@ -2,10 +2,11 @@
 /*
  * KUnit tests of the qcom-scm backend on the fake SCM of fake_scm.c: what
  * it asks the firmware, call by call.  VMIDs of 31 and more keep their
- * owner bitmap right, a positive firmware code is a failure, ranges are
- * widened to pages and merged, a failed release gives back in reverse what
- * it assigned, and bad Devicetree nodes register nothing.  The cases
- * every backend shares are in conformance_test.c.
+ * owner bitmap right through the helper's answer, a positive firmware
+ * code is a failure, ranges are widened to pages and merged, a failed
+ * release gives back in reverse what it assigned, and bad Devicetree
+ * nodes register nothing.  The cases every backend shares are in
+ * conformance_test.c.
  */
 
 #include <kunit/of.h>
@@ -54,8 +55,11 @@ static void ks_expect_call(struct kunit *test, unsigned int n,
 }
 
 /*
- * The firmware's helper answers a wrong owner bitmap for VMIDs of 31 and
- * more; the backend's own bitmap must be the one it passes back.
+ * The owner bitmap is 64 bits wide: the bitmap that the helper answers
+ * after a release, which the backend passes back as the source of the
+ * reclaim, names the peer alone, from VMID 31 (the sign bit of a 32-bit
+ * int) to 63 as below.  A wrong one would make the fake firmware refuse
+ * the reclaim.
  */
 static void ks_test_vmids(struct kunit *test)
 {
