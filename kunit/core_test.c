@@ -132,9 +132,9 @@ static void shdev_test_backend_release_fails(struct kunit *test)
 
 	for (at = 1; at <= KT_NR_RES; at++) {
 		kt_log_clear(kt);
-		kt_set_faults(at, 0);
+		kt_fail(test, &kt_peer, at, 0);
 		KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EIO);
-		kt_set_faults(0, 0);
+		kt_fail(test, &kt_peer, 0, 0);
 		kt_expect_local(test, kt);
 		KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
 	}
@@ -149,7 +149,7 @@ static void shdev_test_reclaim_fails_lost(struct kunit *test)
 	for (at = 1; at <= KT_NR_RES; at++) {
 		KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 		kt_log_clear(kt);
-		kt_set_faults(0, at);
+		kt_fail(test, &kt_peer, 0, at);
 		KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), -EIO);
 		KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 		kt_expect_owner(test, kt, "lost");
@@ -160,7 +160,7 @@ static void shdev_test_reclaim_fails_lost(struct kunit *test)
 		/* A lost device goes to no peer. */
 		KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer2), -EBUSY);
 
-		kt_set_faults(0, 0);
+		kt_fail(test, &kt_peer, 0, 0);
 		KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
 		kt_expect_local(test, kt);
 		KUNIT_EXPECT_STREQ(test, kt->log, "validate,resume");
@@ -211,10 +211,10 @@ static void shdev_test_rollback_fails_lost(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
 
-	kt_set_faults(1, 0);
+	kt_fail(test, &kt_peer, 1, 0);
 	kt->fail_resume = -EIO;
 	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EIO);
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(NULL, kt->sd), 0);
@@ -234,14 +234,14 @@ static void shdev_test_backend_undo_fails(struct kunit *test)
 	struct kt_dev *kt = kt_create(test, NULL);
 	u64 calls = shdev_sim_calls();
 
-	kt_set_faults(2, 1);
+	kt_fail(test, &kt_peer, 2, 1);
 	KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), -EIO);
 	KUNIT_EXPECT_EQ(test, shdev_sim_calls(), calls + 2);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce");
 
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 	kt_expect_local(test, kt);
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,resume");
@@ -390,9 +390,9 @@ static void shdev_test_peer_death_while_lost(struct kunit *test)
 	struct kt_dev *kt = kt_create(test, NULL);
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	kt_set_faults(0, 1);
+	kt_fail(test, &kt_peer, 0, 1);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EIO);
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 	shdev_peer_died(&kt_peer);
 	kt_expect_local(test, kt);
@@ -550,9 +550,9 @@ static void shdev_test_unbind_reclaim_fails(struct kunit *test)
 	unsigned int devices = shdev_nr_devices();
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	kt_set_faults(0, 1);
+	kt_fail(test, &kt_peer, 0, 1);
 	device_release_driver(&kt->pdev->dev);
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	/* remove() found it lost, and its driver was not called for it. */
 	KUNIT_EXPECT_EQ(test, kt->remove_state, SHDEV_LOST);
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce,remove");
@@ -747,7 +747,7 @@ static void shdev_test_peer_unregister_lost(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, shdev_peer_register(&temp), 0);
 	KUNIT_EXPECT_EQ(test, shdev_peer_register(&temp), -EEXIST);
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &temp), 0);
-	kt_set_faults(0, 1);
+	kt_fail(test, &temp, 0, 1);
 	shdev_peer_unregister(&temp);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 	KUNIT_EXPECT_NULL(test, shdev_peer_find("kt-temp"));
@@ -756,7 +756,7 @@ static void shdev_test_peer_unregister_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_release(other->sd, &temp), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kt_write(other, "kt-temp"), -EINVAL);
 
-	kt_set_faults(0, 0);
+	kt_fail(test, &temp, 0, 0);
 	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
 	kt_expect_local(test, kt);
 	KUNIT_EXPECT_EQ(test, kt_temp_released, 1);
@@ -895,9 +895,9 @@ static void shdev_test_reboot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), 0);
 
 	KUNIT_ASSERT_EQ(test, shdev_release(stuck->sd, &kt_peer), 0);
-	kt_set_faults(0, 1);
+	kt_fail(test, &kt_peer, 0, 1);
 	shdev_reboot_notify(NULL, SYS_RESTART, NULL);
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(stuck->sd), SHDEV_LOST);
 	KUNIT_EXPECT_EQ(test, kt_hw_access(stuck), -ENODEV);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(stuck->sd), 0);
@@ -1119,9 +1119,9 @@ static void shdev_test_uevents(struct kunit *test)
 
 	/* A failed reclaim announces the lost state. */
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
-	kt_set_faults(0, 1);
+	kt_fail(test, &kt_peer, 0, 1);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), -EIO);
-	kt_set_faults(0, 0);
+	kt_fail(test, &kt_peer, 0, 0);
 	KUNIT_EXPECT_EQ(test, kt_uevents(test, sock, kt, "SHDEV_STATE=lost"), 1);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 	sock_release(sock);
@@ -1434,7 +1434,6 @@ static struct kunit_suite shdev_core_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = shdev_core_cases,
 };
 

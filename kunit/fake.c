@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 
 #include "fake.h"
-#include "../shdev-sim.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -438,14 +437,40 @@ void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 }
 
-void kt_set_faults(u32 release_at, u32 reclaim_at)
+static void kt_faults_clear(void *peer)
+{
+	shdev_sim_peer_faults(peer, NULL);
+}
+
+/**
+ * kt_faults() - the simulated backend injects @faults for @peer
+ * @test: the test, at whose end the faults go
+ * @peer: a peer of the simulated backend
+ * @faults: what to inject; NULL for nothing
+ *
+ * The faults are @peer's only and end with the test, passed or failed:
+ * nothing a test injects reaches the next.
+ */
+void kt_faults(struct kunit *test, struct shdev_peer *peer,
+	       const struct shdev_sim_faults *faults)
+{
+	KUNIT_ASSERT_EQ(test, shdev_sim_peer_faults(peer, faults), 0);
+	if (faults)
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+								kt_faults_clear,
+								peer), 0);
+}
+
+/* The backend fails at resource @release_at of a release, or @reclaim_at. */
+void kt_fail(struct kunit *test, struct shdev_peer *peer, u32 release_at,
+	     u32 reclaim_at)
 {
 	struct shdev_sim_faults f = {
 		.fail_release_at = release_at,
 		.fail_reclaim_at = reclaim_at,
 	};
 
-	shdev_sim_set_faults(&f);
+	kt_faults(test, peer, release_at || reclaim_at ? &f : NULL);
 }
 
 void kt_minimal(struct kt_dev *kt)
@@ -489,9 +514,4 @@ void kt_suite_exit(struct kunit_suite *suite)
 int kt_test_init(struct kunit *test)
 {
 	return kunit_platform_driver_register(test, &kt_driver);
-}
-
-void kt_test_exit(struct kunit *test)
-{
-	kt_set_faults(0, 0);
 }

@@ -18,6 +18,7 @@
 #include <linux/shdev-backend.h>
 
 #include "../shdev-internal.h"
+#include "../shdev-sim.h"
 
 #define KT_MMIO_BASE	0x5d000000
 #define KT_MMIO_SIZE	0x1000
@@ -83,11 +84,13 @@ struct shdev_stats kt_stats(struct kt_dev *kt);
 void kt_expect_local(struct kunit *test, struct kt_dev *kt);
 void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
 		      struct shdev_peer *peer);
-void kt_set_faults(u32 release_at, u32 reclaim_at);
+void kt_faults(struct kunit *test, struct shdev_peer *peer,
+	       const struct shdev_sim_faults *faults);
+void kt_fail(struct kunit *test, struct shdev_peer *peer, u32 release_at,
+	     u32 reclaim_at);
 
 int kt_suite_init(struct kunit_suite *suite);
 void kt_suite_exit(struct kunit_suite *suite);
 int kt_test_init(struct kunit *test);
-void kt_test_exit(struct kunit *test);
 
 #endif /* __SHDEV_KUNIT_FAKE_H */

@@ -510,7 +510,6 @@ static struct kunit_suite ku_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = ku_cases,
 };
 

@@ -318,9 +318,9 @@ static void shdev_unit_test_backend_rollback(struct kunit *test)
 	for (k = 0; k < 3; k++) {
 		ku_clear(kt, 3);
 		faults.fail_dev = dev_name(&kt[k]->pdev->dev);
-		shdev_sim_set_faults(&faults);
+		kt_faults(test, &kt_peer, &faults);
 		KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -EIO);
-		kt_set_faults(0, 0);
+		kt_faults(test, &kt_peer, NULL);
 		/* Members that had left are validated on their way back. */
 		for (i = 0; i < 3; i++) {
 			kt_expect_local(test, kt[i]);
@@ -512,7 +512,7 @@ static void shdev_unit_test_unbind_orphans(struct kunit *test)
 	devices = shdev_nr_devices();
 	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
 	faults.fail_dev = "shdev-kt-a";
-	shdev_sim_set_faults(&faults);
+	kt_faults(test, &kt_peer, &faults);
 	device_release_driver(unit);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_NULL(test, kt_find(test, ku_trio[i]));
@@ -520,7 +520,7 @@ static void shdev_unit_test_unbind_orphans(struct kunit *test)
 
 	/* The peer still holds a: its death brings the unit back. */
 	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 3);
-	kt_set_faults(0, 0);
+	kt_faults(test, &kt_peer, NULL);
 	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 0);
 	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices - 3);
 
@@ -767,11 +767,11 @@ static void ku_plain_peer_remove(void *unused)
 	shdev_peer_unregister(&ku_plain_peer);
 }
 
-static void ku_set_evidence(bool valid)
+static void ku_set_evidence(struct kunit *test, bool valid)
 {
-	struct shdev_sim_faults faults = { .bad_evidence = !valid };
+	struct shdev_sim_faults faults = { .bad_evidence = true };
 
-	shdev_sim_set_faults(&faults);
+	kt_faults(test, &kt_peer, valid ? NULL : &faults);
 }
 
 static const char * const ku_attested[] = {
@@ -805,7 +805,7 @@ static void shdev_unit_test_attestation(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked);
 
-	ku_set_evidence(false);
+	ku_set_evidence(test, false);
 	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0),
 			-EKEYREJECTED);
 	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked + 1);
@@ -813,7 +813,7 @@ static void shdev_unit_test_attestation(struct kunit *test)
 	kt_expect_owner(test, kt[0], "refused");
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[0]), -ENODEV);
 
-	ku_set_evidence(true);
+	ku_set_evidence(test, true);
 	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
 	/* One member attested is not the unit. */
@@ -1151,7 +1151,6 @@ static struct kunit_suite shdev_unit_suite = {
 	.suite_init = ku_suite_init,
 	.suite_exit = ku_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = shdev_unit_cases,
 };
 
