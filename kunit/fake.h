@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
+#include <linux/sched.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
 
@@ -38,6 +39,10 @@ struct kt_dev {
 	int fail_validate;
 	struct completion *hold_quiesce; /* quiesce waits for it */
 	struct completion *hold_resume;	/* resume waits for it */
+	struct completion quiesced;	/* completed as quiesce begins */
+	struct completion resumed;	/* completed as resume begins */
+	bool runtime_pm;	/* the driver enables runtime PM */
+	int fail_runtime_resume;
 	unsigned int votes_seen; /* peers' power votes seen by callbacks */
 	unsigned int irq;	/* a simulated line, if the test asked */
 	int quiesce_access;	/* kt_hw_access() from within quiesce */
@@ -50,6 +55,15 @@ struct kt_dev {
 	const struct software_node *swnode; /* or a setup hook's software node */
 	struct resource res[KT_MAX_RES];
 	struct list_head dt_node;	/* devices from Devicetree */
+};
+
+/* A stacked device that logs into its shared device's fake log. */
+struct kt_consumer {
+	struct shdev_consumer c;
+	struct kt_dev *kt;
+	const char *name;
+	int fail;		/* of its freeze */
+	unsigned int frozen;	/* freezes not thawed yet */
 };
 
 extern struct shdev_peer kt_peer;	/* trusted */
@@ -66,6 +80,7 @@ int kt_quiesce(struct shdev *sd);
 int kt_resume(struct shdev *sd);
 struct kt_dev *kt_find(struct kunit *test, const char *path);
 int kt_dt_register_result(const char *path);
+int kt_dt_wait_result(const char *path, int ret);
 struct kt_dev *kt_create_any(struct kunit *test,
 			     void (*setup)(struct kt_dev *kt));
 struct kt_dev *kt_create(struct kunit *test,
@@ -88,6 +103,9 @@ void kt_faults(struct kunit *test, struct shdev_peer *peer,
 	       const struct shdev_sim_faults *faults);
 void kt_fail(struct kunit *test, struct shdev_peer *peer, u32 release_at,
 	     u32 reclaim_at);
+struct kt_consumer *kt_consumer_add(struct kunit *test, struct kt_dev *kt,
+				    const char *name);
+void kt_wait(struct kunit *test, struct completion *done);
 
 int kt_suite_init(struct kunit_suite *suite);
 void kt_suite_exit(struct kunit_suite *suite);
