@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * shdev simulated backend: knobs for tests.  Administrators use the same
- * knobs in debugfs, under shdev/sim/.
+ * shdev simulated backend: knobs for tests.  Tests set faults on their own
+ * peers (shdev_sim_peer_faults()); administrators set them for every other
+ * peer in debugfs, under shdev/sim/, as shdev_sim_set_faults() does.
  */
 #ifndef __SHDEV_SIM_H
 #define __SHDEV_SIM_H
@@ -33,6 +34,8 @@ struct shdev_sim_faults {
 
 struct shdev_backend *shdev_sim_backend(void);
 void shdev_sim_set_faults(const struct shdev_sim_faults *faults);
+int shdev_sim_peer_faults(const struct shdev_peer *peer,
+			  const struct shdev_sim_faults *faults);
 unsigned int shdev_sim_held(const struct shdev_peer *peer,
 			    const struct shdev *sd);
 u64 shdev_sim_calls(void);

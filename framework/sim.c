@@ -4,7 +4,10 @@
  *
  * Moves nothing: it records, resource by resource, which peer holds what,
  * so that tests can check that a device was handed over whole and taken
- * back whole.  Faults are injected through debugfs (shdev/sim/):
+ * back whole.  Tests inject faults for one peer at a time, with
+ * shdev_sim_peer_faults(), so that what one test sets ends with its peer.
+ * Administrators inject them for every peer without faults of its own,
+ * through debugfs (shdev/sim/):
  *
  *   fail_release_at, fail_reclaim_at  fail when moving resource N (from 1)
  *   delay_us                          sleep in every release and reclaim
@@ -62,10 +65,19 @@ struct sim_peer {
 	struct list_head node;
 };
 
+/* The faults of one peer, which override the debugfs knobs for it. */
+struct sim_peer_faults {
+	const struct shdev_peer *peer;
+	struct shdev_sim_faults faults;
+	char fail_dev[64];
+	struct list_head node;
+};
+
 static DEFINE_MUTEX(sim_lock);
 static LIST_HEAD(sim_grants);
 static LIST_HEAD(sim_peers);
 static LIST_HEAD(sim_votes);
+static LIST_HEAD(sim_peer_faults);
 static struct shdev_sim_faults sim_faults;
 static u64 sim_calls;
 static u64 sim_attestations;
@@ -130,13 +142,26 @@ static unsigned int sim_drop_votes(const struct shdev *sd)
 	return n;
 }
 
-static void sim_enter(void)
+/* The faults injected for @peer: its own, or the debugfs knobs'. */
+static const struct shdev_sim_faults *
+sim_faults_of(const struct shdev_peer *peer)
+{
+	struct sim_peer_faults *pf;
+
+	lockdep_assert_held(&sim_lock);
+	list_for_each_entry(pf, &sim_peer_faults, node)
+		if (pf->peer == peer)
+			return &pf->faults;
+	return &sim_faults;
+}
+
+static void sim_enter(const struct shdev_peer *peer)
 {
 	u32 delay;
 
 	mutex_lock(&sim_lock);
 	sim_calls++;
-	delay = sim_faults.delay_us;
+	delay = sim_faults_of(peer)->delay_us;
 	mutex_unlock(&sim_lock);
 	if (delay)
 		fsleep(delay);
@@ -147,12 +172,13 @@ static void sim_enter(void)
  * set for one device fails that device at resource @at or, with fewer
  * resources, after all of them.
  */
-static bool sim_fails(const struct shdev *sd, u32 at, unsigned int n)
+static bool sim_fails(const struct shdev_sim_faults *faults,
+		      const struct shdev *sd, u32 at, unsigned int n)
 {
 	if (!at)
 		return false;
-	if (sim_faults.fail_dev)
-		return !strcmp(sim_faults.fail_dev, dev_name(shdev_dev(sd)));
+	if (faults->fail_dev)
+		return !strcmp(faults->fail_dev, dev_name(shdev_dev(sd)));
 	return at <= n;
 }
 
@@ -162,14 +188,14 @@ static int sim_release(struct shdev_peer *peer, struct shdev *sd)
 	unsigned int fail;
 	int ret;
 
-	sim_enter();
+	sim_enter(peer);
 	mutex_lock(&sim_lock);
 	if (sim_count(NULL, sd)) {
 		ret = -EBUSY;
 		goto out;
 	}
-	fail = sim_faults.fail_release_at;
-	if (sim_fails(sd, fail, n)) {
+	fail = sim_faults_of(peer)->fail_release_at;
+	if (sim_fails(sim_faults_of(peer), sd, fail, n)) {
 		/* Move the resources before the failing one, then undo. */
 		fail = min(fail - 1, n);
 		ret = sim_give(peer, sd, 0, fail);
@@ -190,14 +216,14 @@ static int sim_reclaim(struct shdev_peer *peer, struct shdev *sd)
 	unsigned int fail;
 	int ret = 0;
 
-	sim_enter();
+	sim_enter(peer);
 	mutex_lock(&sim_lock);
 	if (sim_count(NULL, sd) != sim_count(peer, sd)) {
 		ret = -EINVAL;
 		goto out;
 	}
-	fail = sim_faults.fail_reclaim_at;
-	if (sim_fails(sd, fail, n)) {
+	fail = sim_faults_of(peer)->fail_reclaim_at;
+	if (sim_fails(sim_faults_of(peer), sd, fail, n)) {
 		ret = -EIO;
 		goto out;
 	}
@@ -219,7 +245,7 @@ static int sim_attest(struct shdev_peer *peer, struct shdev *sd)
 
 	mutex_lock(&sim_lock);
 	sim_attestations++;
-	ret = sim_faults.bad_evidence ? -EKEYREJECTED : 0;
+	ret = sim_faults_of(peer)->bad_evidence ? -EKEYREJECTED : 0;
 	mutex_unlock(&sim_lock);
 	return ret;
 }
@@ -258,6 +284,55 @@ void shdev_sim_set_faults(const struct shdev_sim_faults *faults)
 	mutex_unlock(&sim_lock);
 }
 EXPORT_SYMBOL_GPL(shdev_sim_set_faults);
+
+/**
+ * shdev_sim_peer_faults() - set the faults to inject for one peer
+ * @peer: a peer of the simulated backend
+ * @faults: the new settings, NULL for none; a @faults->fail_dev is copied
+ *
+ * Faults of a peer apply to its transfers only and override the debugfs
+ * knobs for it: a test sets them on its own peers and clears them when it
+ * ends (with NULL), whatever the other tests do.  Clear them before @peer
+ * is freed.
+ *
+ * Return: 0, or -ENOMEM; -EINVAL for a @faults->fail_dev too long.
+ */
+int shdev_sim_peer_faults(const struct shdev_peer *peer,
+			  const struct shdev_sim_faults *faults)
+{
+	struct sim_peer_faults *pf, *found = NULL, *new = NULL;
+
+	if (faults) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		new->peer = peer;
+		new->faults = *faults;
+		if (faults->fail_dev) {
+			if (strscpy(new->fail_dev, faults->fail_dev) < 0) {
+				kfree(new);
+				return -EINVAL;
+			}
+			new->faults.fail_dev = new->fail_dev;
+		}
+	}
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(pf, &sim_peer_faults, node) {
+		if (pf->peer == peer) {
+			found = pf;
+			break;
+		}
+	}
+	if (found)
+		list_del(&found->node);
+	if (new)
+		list_add_tail(&new->node, &sim_peer_faults);
+	mutex_unlock(&sim_lock);
+	kfree(found);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(shdev_sim_peer_faults);
 
 /**
  * shdev_sim_held() - how many of a device's resources a peer holds
@@ -512,7 +587,13 @@ module_init(sim_init);
 
 static void __exit sim_exit(void)
 {
+	struct sim_peer_faults *pf, *tmp;
+
 	debugfs_remove_recursive(sim_debugfs);
+	list_for_each_entry_safe(pf, tmp, &sim_peer_faults, node) {
+		list_del(&pf->node);
+		kfree(pf);
+	}
 	sim_remove_peers();
 	shdev_backend_unregister(&sim_backend);
 }

@@ -17,6 +17,7 @@
  */
 
 #include <kunit/of.h>
+#include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/of.h>
 #include <linux/shdev.h>
@@ -116,16 +117,22 @@ static unsigned int kc_sim_held(const struct shdev_peer *peer,
 	return shdev_sim_held(peer, sd);
 }
 
+/* Faults of the test's own peers, which end with it. */
 static void kc_sim_fail(bool reclaim, unsigned int at)
 {
-	kt_set_faults(reclaim ? 0 : at, reclaim ? at : 0);
+	struct kunit *test = kunit_get_current_test();
+
+	kt_fail(test, &kc_sim_a, reclaim ? 0 : at, reclaim ? at : 0);
+	kt_fail(test, &kc_sim_b, reclaim ? 0 : at, reclaim ? at : 0);
 }
 
 static void kc_sim_evidence(bool valid)
 {
 	struct shdev_sim_faults faults = { .bad_evidence = !valid };
+	struct kunit *test = kunit_get_current_test();
 
-	shdev_sim_set_faults(&faults);
+	kt_faults(test, &kc_sim_a, valid ? NULL : &faults);
+	kt_faults(test, &kc_sim_b, valid ? NULL : &faults);
 }
 
 /* The Qualcomm SCM backend, on the fake SCM, with peers from Devicetree. */
@@ -514,7 +521,6 @@ static void kc_test_exit(struct kunit *test)
 		if (ctx->b->stall)
 			ctx->b->stall(false);
 	}
-	kt_test_exit(test);
 }
 
 static struct kunit_case kc_cases[] = {

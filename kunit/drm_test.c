@@ -841,7 +841,6 @@ static struct kunit_suite shdev_drm_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = shdev_drm_cases,
 };
 

@@ -9,11 +9,12 @@
 #include <linux/io.h>
 #include <linux/mount.h>
 #include <linux/of.h>
+#include <linux/pm_runtime.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "fake.h"
-#include "../shdev-sim.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_IMPORT_NS(SHDEV);
@@ -74,6 +75,7 @@ int kt_quiesce(struct shdev *sd)
 	kt_log(kt, "quiesce");
 	/* The gate is open: what is in flight may still complete. */
 	kt->quiesce_access = kt_hw_access(kt);
+	complete(&kt->quiesced);
 	if (kt->hold_quiesce)
 		wait_for_completion(kt->hold_quiesce);
 	if (kt->regs)
@@ -87,6 +89,7 @@ int kt_resume(struct shdev *sd)
 
 	kt_log(kt, "resume");
 	kt->votes_seen += shdev_sim_votes(sd);
+	complete(&kt->resumed);
 	if (kt->hold_resume)
 		wait_for_completion(kt->hold_resume);
 	if (kt->regs)
@@ -162,6 +165,8 @@ static struct kt_dev *kt_dt_context(struct platform_device *pdev)
 		return NULL;
 	kt->pdev = pdev;
 	mutex_init(&kt->log_lock);
+	init_completion(&kt->quiesced);
+	init_completion(&kt->resumed);
 	mutex_lock(&kt_dt_lock);
 	list_add_tail(&kt->dt_node, &kt_dt_devs);
 	mutex_unlock(&kt_dt_lock);
@@ -171,6 +176,8 @@ static struct kt_dev *kt_dt_context(struct platform_device *pdev)
 }
 
 /* What registering gave the fake devices of Devicetree, by node. */
+static DECLARE_WAIT_QUEUE_HEAD(kt_dt_wait);	/* woken by every result */
+static atomic_t kt_dt_seq = ATOMIC_INIT(0);	/* results so far */
 static struct {
 	const struct device_node *np;
 	int ret;
@@ -192,6 +199,8 @@ static void kt_dt_probe_result(struct platform_device *pdev, int ret)
 	kt_dt_results[slot].np = pdev->dev.of_node;
 	kt_dt_results[slot].ret = ret;
 	mutex_unlock(&kt_dt_lock);
+	atomic_inc(&kt_dt_seq);
+	wake_up_all(&kt_dt_wait);
 }
 
 /**
@@ -215,6 +224,32 @@ int kt_dt_register_result(const char *path)
 	return ret;
 }
 
+/**
+ * kt_dt_wait_result() - wait for a node's probe to end with a result
+ * @path: the node's path
+ * @ret: the result waited for
+ *
+ * For probes from a worker (the deferred-probe one, a unit's retry of its
+ * members): returns when one ended with @ret.  The bound only turns a
+ * hang into a failure.
+ *
+ * Return: the node's last result.
+ */
+int kt_dt_wait_result(const char *path, int ret)
+{
+	int seq, last;
+
+	for (;;) {
+		seq = atomic_read(&kt_dt_seq);
+		last = kt_dt_register_result(path);
+		if (last == ret ||
+		    !wait_event_timeout(kt_dt_wait,
+					atomic_read(&kt_dt_seq) != seq,
+					120 * HZ))
+			return last;
+	}
+}
+
 static int kt_probe(struct platform_device *pdev)
 {
 	struct kt_dev **pdata = dev_get_platdata(&pdev->dev);
@@ -228,6 +263,12 @@ static int kt_probe(struct platform_device *pdev)
 		kt->regs = devm_platform_ioremap_resource(pdev, 0);
 		if (IS_ERR(kt->regs))
 			return PTR_ERR(kt->regs);
+	}
+	if (kt->runtime_pm) {
+		int ret = devm_pm_runtime_enable(&pdev->dev);
+
+		if (ret)
+			return ret;
 	}
 	sd = devm_shdev_register(pdev, kt->minimal ? &kt_ops_minimal : &kt_ops,
 				 kt);
@@ -252,6 +293,22 @@ static void kt_remove(struct platform_device *pdev)
 	}
 }
 
+static int kt_runtime_suspend(struct device *dev)
+{
+	return 0;
+}
+
+static int kt_runtime_resume(struct device *dev)
+{
+	struct kt_dev **pdata = dev_get_platdata(dev);
+
+	return pdata ? (*pdata)->fail_runtime_resume : 0;
+}
+
+static const struct dev_pm_ops kt_pm_ops = {
+	RUNTIME_PM_OPS(kt_runtime_suspend, kt_runtime_resume, NULL)
+};
+
 static const struct of_device_id kt_of_match[] = {
 	{ .compatible = "test,shdev-kt" },
 	{ }
@@ -263,6 +320,7 @@ static struct platform_driver kt_driver = {
 	.driver = {
 		.name = "shdev-kt",
 		.of_match_table = kt_of_match,
+		.pm = pm_ptr(&kt_pm_ops),
 	},
 };
 
@@ -278,6 +336,8 @@ struct kt_dev *kt_create_any(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, kt);
 	kt->test = test;
 	mutex_init(&kt->log_lock);
+	init_completion(&kt->quiesced);
+	init_completion(&kt->resumed);
 	if (setup)
 		setup(kt);
 
@@ -439,14 +499,120 @@ void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 }
 
-void kt_set_faults(u32 release_at, u32 reclaim_at)
+static void kt_faults_clear(void *peer)
+{
+	shdev_sim_peer_faults(peer, NULL);
+}
+
+/**
+ * kt_faults() - the simulated backend injects @faults for @peer
+ * @test: the test, at whose end the faults go
+ * @peer: a peer of the simulated backend
+ * @faults: what to inject; NULL for nothing
+ *
+ * The faults are @peer's only and end with the test, passed or failed:
+ * nothing a test injects reaches the next.
+ */
+void kt_faults(struct kunit *test, struct shdev_peer *peer,
+	       const struct shdev_sim_faults *faults)
+{
+	KUNIT_ASSERT_EQ(test, shdev_sim_peer_faults(peer, faults), 0);
+	if (faults)
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+								kt_faults_clear,
+								peer), 0);
+}
+
+/* The backend fails at resource @release_at of a release, or @reclaim_at. */
+void kt_fail(struct kunit *test, struct shdev_peer *peer, u32 release_at,
+	     u32 reclaim_at)
 {
 	struct shdev_sim_faults f = {
 		.fail_release_at = release_at,
 		.fail_reclaim_at = reclaim_at,
 	};
 
-	shdev_sim_set_faults(&f);
+	kt_faults(test, peer, release_at || reclaim_at ? &f : NULL);
+}
+
+/*
+ * Wait for what the code under test signals.  The bound is no timing of
+ * the test: it only turns a hang into a failure before the suite's own
+ * timeout.
+ */
+void kt_wait(struct kunit *test, struct completion *done)
+{
+	KUNIT_ASSERT_TRUE_MSG(test, wait_for_completion_timeout(done, 120 * HZ),
+			      "hung");
+}
+
+static int kt_consumer_freeze(struct shdev_consumer *c)
+{
+	struct kt_consumer *kc = container_of(c, struct kt_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "freeze:%s", kc->name);
+	kt_log(kc->kt, what);
+	if (!kc->fail)
+		kc->frozen++;
+	return kc->fail;
+}
+
+static void kt_consumer_thaw(struct shdev_consumer *c)
+{
+	struct kt_consumer *kc = container_of(c, struct kt_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "thaw:%s", kc->name);
+	kt_log(kc->kt, what);
+	kc->frozen--;
+}
+
+static void kt_consumer_detach(struct shdev_consumer *c)
+{
+	struct kt_consumer *kc = container_of(c, struct kt_consumer, c);
+	char what[32];
+
+	snprintf(what, sizeof(what), "detach:%s", kc->name);
+	kt_log(kc->kt, what);
+}
+
+static const struct shdev_consumer_ops kt_consumer_ops = {
+	.name = "test",
+	.freeze = kt_consumer_freeze,
+	.thaw = kt_consumer_thaw,
+	.detach = kt_consumer_detach,
+};
+
+static void kt_consumer_remove(void *dev)
+{
+	shdev_consumer_remove(dev);
+}
+
+/**
+ * kt_consumer_add() - stack a generic consumer on a fake device
+ * @test: the test, at whose end it is removed
+ * @kt: the fake device
+ * @name: its name in @kt's log ("freeze:name", "thaw:name", "detach:name")
+ *
+ * Return: the consumer.
+ */
+struct kt_consumer *kt_consumer_add(struct kunit *test, struct kt_dev *kt,
+				    const char *name)
+{
+	struct kt_consumer *kc = kunit_kzalloc(test, sizeof(*kc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kc);
+	kc->kt = kt;
+	kc->name = name;
+	kc->c.ops = &kt_consumer_ops;
+	kc->c.dev = &kt->pdev->dev;
+	KUNIT_ASSERT_EQ(test, shdev_consumer_add(kt->sd, &kc->c), 0);
+	/* Gone before kc is freed. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							kt_consumer_remove,
+							&kt->pdev->dev), 0);
+	return kc;
 }
 
 void kt_minimal(struct kt_dev *kt)
@@ -490,9 +656,4 @@ void kt_suite_exit(struct kunit_suite *suite)
 int kt_test_init(struct kunit *test)
 {
 	return kunit_platform_driver_register(test, &kt_driver);
-}
-
-void kt_test_exit(struct kunit *test)
-{
-	kt_set_faults(0, 0);
 }

@@ -14,11 +14,13 @@
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
+#include <linux/sched.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
 #include <linux/shdev-consumer.h>
 
 #include "../shdev-internal.h"
+#include "../shdev-sim.h"
 
 #define KT_MMIO_BASE	0x5d000000
 #define KT_MMIO_SIZE	0x1000
@@ -38,6 +40,10 @@ struct kt_dev {
 	int fail_validate;
 	struct completion *hold_quiesce; /* quiesce waits for it */
 	struct completion *hold_resume;	/* resume waits for it */
+	struct completion quiesced;	/* completed as quiesce begins */
+	struct completion resumed;	/* completed as resume begins */
+	bool runtime_pm;	/* the driver enables runtime PM */
+	int fail_runtime_resume;
 	unsigned int votes_seen; /* peers' power votes seen by callbacks */
 	unsigned int irq;	/* a simulated line, if the test asked */
 	int quiesce_access;	/* kt_hw_access() from within quiesce */
@@ -50,6 +56,15 @@ struct kt_dev {
 	const struct software_node *swnode; /* or a setup hook's software node */
 	struct resource res[KT_MAX_RES];
 	struct list_head dt_node;	/* devices from Devicetree */
+};
+
+/* A stacked device that logs into its shared device's fake log. */
+struct kt_consumer {
+	struct shdev_consumer c;
+	struct kt_dev *kt;
+	const char *name;
+	int fail;		/* of its freeze */
+	unsigned int frozen;	/* freezes not thawed yet */
 };
 
 extern struct shdev_peer kt_peer;	/* trusted */
@@ -66,6 +81,7 @@ int kt_quiesce(struct shdev *sd);
 int kt_resume(struct shdev *sd);
 struct kt_dev *kt_find(struct kunit *test, const char *path);
 int kt_dt_register_result(const char *path);
+int kt_dt_wait_result(const char *path, int ret);
 struct kt_dev *kt_create_any(struct kunit *test,
 			     void (*setup)(struct kt_dev *kt));
 struct kt_dev *kt_create(struct kunit *test,
@@ -84,11 +100,16 @@ struct shdev_stats kt_stats(struct kt_dev *kt);
 void kt_expect_local(struct kunit *test, struct kt_dev *kt);
 void kt_expect_remote(struct kunit *test, struct kt_dev *kt,
 		      struct shdev_peer *peer);
-void kt_set_faults(u32 release_at, u32 reclaim_at);
+void kt_faults(struct kunit *test, struct shdev_peer *peer,
+	       const struct shdev_sim_faults *faults);
+void kt_fail(struct kunit *test, struct shdev_peer *peer, u32 release_at,
+	     u32 reclaim_at);
+struct kt_consumer *kt_consumer_add(struct kunit *test, struct kt_dev *kt,
+				    const char *name);
+void kt_wait(struct kunit *test, struct completion *done);
 
 int kt_suite_init(struct kunit_suite *suite);
 void kt_suite_exit(struct kunit_suite *suite);
 int kt_test_init(struct kunit *test);
-void kt_test_exit(struct kunit *test);
 
 #endif /* __SHDEV_KUNIT_FAKE_H */

@@ -18,7 +18,6 @@
  */
 
 #include <linux/cred.h>
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/file.h>
@@ -141,6 +140,75 @@ ssize_t ka_read(struct file *file, struct shdev_agent_request *req)
 	return kernel_read(file, req, sizeof(*req), &pos);
 }
 
+static struct task_struct *ka_thread;
+
+/* The answering agent's thread is to end. */
+static bool ka_should_stop(void)
+{
+	return current == READ_ONCE(ka_thread) && kthread_should_stop();
+}
+
+struct ka_poll {
+	poll_table pt;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *head;
+	bool woken;
+};
+
+static int ka_poll_wake(wait_queue_entry_t *wait, unsigned int mode,
+			int sync, void *key)
+{
+	struct ka_poll *p = container_of(wait, struct ka_poll, wait);
+
+	WRITE_ONCE(p->woken, true);
+	return default_wake_function(wait, mode, sync, key);
+}
+
+static void ka_poll_queue(struct file *file, wait_queue_head_t *head,
+			  poll_table *pt)
+{
+	struct ka_poll *p = container_of(pt, struct ka_poll, pt);
+
+	if (p->head)
+		return;
+	p->head = head;
+	init_waitqueue_func_entry(&p->wait, ka_poll_wake);
+	p->wait.private = current;
+	add_wait_queue(head, &p->wait);
+}
+
+/**
+ * ka_wait_readable() - sleep until the agent's file has a request, as poll()
+ * @file: the agent's file
+ * @ms: how long at most; the tests' bound turns a hang into a failure
+ *
+ * Woken by the backend when it queues a request, not by polling; a
+ * kernel thread returns early when asked to stop.
+ *
+ * Return: true when a request can be read.
+ */
+bool ka_wait_readable(struct file *file, unsigned int ms)
+{
+	long left = msecs_to_jiffies(ms);
+	struct ka_poll p = {};
+	bool in;
+
+	init_poll_funcptr(&p.pt, ka_poll_queue);
+	for (;;) {
+		WRITE_ONCE(p.woken, false);
+		in = vfs_poll(file, &p.pt) & EPOLLIN;
+		if (in || !left || ka_should_stop())
+			break;
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!READ_ONCE(p.woken) && !ka_should_stop())
+			left = schedule_timeout(left);
+		__set_current_state(TASK_RUNNING);
+	}
+	if (p.head)
+		remove_wait_queue(p.head, &p.wait);
+	return in;
+}
+
 /**
  * ka_wait_request() - wait for a request, as poll() then read()
  * @file: the agent's file, opened with O_NONBLOCK
@@ -152,14 +220,10 @@ ssize_t ka_read(struct file *file, struct shdev_agent_request *req)
 int ka_wait_request(struct file *file, struct shdev_agent_request *req,
 		    unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
 	ssize_t n;
 
-	while (!(vfs_poll(file, NULL) & EPOLLIN)) {
-		if (time_after(jiffies, end))
-			return -ETIMEDOUT;
-		usleep_range(200, 500);
-	}
+	if (!ka_wait_readable(file, ms))
+		return -ETIMEDOUT;
 	n = ka_read(file, req);
 	if (n < 0)
 		return n;
@@ -193,10 +257,10 @@ struct ka_grant {
 
 static DEFINE_MUTEX(ka_lock);	/* everything below; held while handling */
 static struct file *ka_agent_file;
-static struct task_struct *ka_thread;
 static LIST_HEAD(ka_grants);
 static unsigned int ka_fail_release_at, ka_fail_reclaim_at;
 static bool ka_stalled;
+static DECLARE_WAIT_QUEUE_HEAD(ka_unstalled);
 static u64 ka_nr_calls;
 
 static bool ka_grant_has(const char *device, unsigned int index)
@@ -280,6 +344,11 @@ static int ka_thread_fn(void *data)
 	while (!kthread_should_stop()) {
 		ssize_t n = -EAGAIN;
 
+		/* Sleep until a request comes, or the agent is to go on. */
+		wait_event_interruptible(ka_unstalled, !READ_ONCE(ka_stalled) ||
+					 kthread_should_stop());
+		if (!ka_wait_readable(file, UINT_MAX))
+			continue;
 		mutex_lock(&ka_lock);
 		if (!ka_stalled)
 			n = ka_read(file, req);
@@ -289,8 +358,6 @@ static int ka_thread_fn(void *data)
 				sizeof(struct shdev_agent_answer));
 		}
 		mutex_unlock(&ka_lock);
-		if (n != sizeof(*req))
-			usleep_range(200, 500);
 	}
 	kfree(req);
 	return 0;
@@ -404,8 +471,9 @@ void ka_fail(bool reclaim, unsigned int at)
 void ka_stall(bool on)
 {
 	mutex_lock(&ka_lock);
-	ka_stalled = on;
+	WRITE_ONCE(ka_stalled, on);
 	mutex_unlock(&ka_lock);
+	wake_up_all(&ka_unstalled);
 }
 
 /**

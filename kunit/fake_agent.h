@@ -22,6 +22,7 @@ struct file *ka_open_kunit(struct kunit *test);
 int ka_add_peer(struct file *file, const char *name, u64 id, bool untrusted);
 int ka_set_timeout(struct file *file, u32 ms);
 ssize_t ka_read(struct file *file, struct shdev_agent_request *req);
+bool ka_wait_readable(struct file *file, unsigned int ms);
 int ka_wait_request(struct file *file, struct shdev_agent_request *req,
 		    unsigned int ms);
 ssize_t ka_answer(struct file *file, u64 seq, s32 error);

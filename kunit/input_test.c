@@ -7,12 +7,13 @@
 
 #include <kunit/of.h>
 #include <kunit/test.h>
-#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/input.h>
 #include <linux/input/mt.h>
 #include <linux/irq.h>
+#include <linux/irq_work.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/gpio/consumer.h>
 #include <linux/gpio/driver.h>
@@ -38,6 +39,7 @@ struct ki_input {
 	int leds;		/* driver event() calls for EV_LED */
 	int last_led;		/* value of the last one */
 	spinlock_t lock;	/* protects the events seen */
+	wait_queue_head_t seen_wait;	/* woken by every event seen */
 	struct input_value seen[KI_MAX_EVENTS];
 	unsigned int nseen;
 	int last_key_a;		/* the last KEY_A value, however many events */
@@ -87,6 +89,7 @@ static unsigned int ki_events(struct input_handle *handle,
 			ki->seen[ki->nseen++] = vals[i];
 	}
 	spin_unlock(&ki->lock);
+	wake_up(&ki->seen_wait);
 	return count;
 }
 
@@ -185,6 +188,7 @@ static struct ki_input *ki_create(struct kunit *test, struct kt_dev *kt)
 	ki = kunit_kzalloc(test, sizeof(*ki), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ki);
 	spin_lock_init(&ki->lock);
+	init_waitqueue_head(&ki->seen_wait);
 
 	input = input_allocate_device();
 	KUNIT_ASSERT_NOT_NULL(test, input);
@@ -286,6 +290,7 @@ static void shdev_input_test_release_lets_go(struct kunit *test)
 struct ki_presser {
 	struct input_dev *input;
 	bool stop;
+	struct completion pressing;	/* the first key reported */
 	struct completion done;
 };
 
@@ -298,6 +303,8 @@ static int ki_presser_thread(void *data)
 	for (i = 0; !READ_ONCE(p->stop); i++) {
 		input_report_key(p->input, KEY_A, i & 1);
 		input_sync(p->input);
+		if (!i)
+			complete(&p->pressing);
 		cond_resched();
 	}
 	complete(&p->done);
@@ -317,16 +324,18 @@ static void shdev_input_test_key_during_freeze(struct kunit *test)
 	int round;
 
 	for (round = 0; round < 20; round++) {
+		init_completion(&p.pressing);
 		init_completion(&p.done);
 		p.stop = false;
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
 					     kthread_run(ki_presser_thread, &p,
 							 "shdev-ki-press"));
-		usleep_range(100, 200);
-		KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+		/* The release starts while the driver is pressing. */
+		kt_wait(test, &p.pressing);
+		KUNIT_EXPECT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 		WRITE_ONCE(p.stop, true);
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p.done,
-								    10 * HZ));
+		kt_wait(test, &p.done);
+		KUNIT_ASSERT_EQ(test, shdev_get_state(kt->sd), SHDEV_REMOTE);
 		KUNIT_EXPECT_FALSE(test, test_bit(KEY_A, ki->input->key));
 		KUNIT_EXPECT_EQ(test, READ_ONCE(ki->last_key_a), 0);
 		KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
@@ -461,6 +470,7 @@ static void shdev_input_test_registered_while_away(struct kunit *test)
 
 struct ks_port {
 	struct serio *serio;
+	struct completion bound;	/* the child driver's connect ended */
 	int writes;
 	int opens;
 	int closes;
@@ -518,6 +528,7 @@ static int ks_connect(struct serio *serio, struct serio_driver *drv)
 		return ret;
 	}
 	serio_set_drvdata(serio, input);
+	complete(&((struct ks_port *)serio->port_data)->bound);
 	return 0;
 }
 
@@ -552,20 +563,18 @@ static void ks_unregister_port(void *data)
 }
 
 /*
- * serio registers ports from a worker: wait, boundedly, until the child
- * driver's connect has finished (it sets the drvdata last).
+ * serio registers ports from a worker: wait until the child driver's
+ * connect has ended (it signals last), and serio's call of it with it.
  */
-static bool ks_wait_bound(struct serio *serio)
+static bool ks_wait_bound(struct kunit *test, struct ks_port *kp)
 {
-	bool bound = false;
-	int i;
+	struct serio *serio = kp->serio;
+	bool bound;
 
-	for (i = 0; i < 5000 && !bound; i++) {
-		usleep_range(500, 1000);
-		mutex_lock(&serio->drv_mutex);
-		bound = serio->drv && serio_get_drvdata(serio);
-		mutex_unlock(&serio->drv_mutex);
-	}
+	kt_wait(test, &kp->bound);
+	mutex_lock(&serio->drv_mutex);
+	bound = serio->drv && serio_get_drvdata(serio);
+	mutex_unlock(&serio->drv_mutex);
 	return bound;
 }
 
@@ -587,6 +596,7 @@ static struct ks_port *ks_create(struct kunit *test, struct kt_dev *kt)
 	serio->dev.parent = &kt->pdev->dev;
 	strscpy(serio->name, "shdev-kt port");
 	kp->serio = serio;
+	init_completion(&kp->bound);
 
 	/* serio_unregister_driver() leaves it set, for the previous test. */
 	ks_driver.manual_bind = false;
@@ -598,7 +608,7 @@ static struct ks_port *ks_create(struct kunit *test, struct kt_dev *kt)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							ks_unregister_port,
 							serio), 0);
-	KUNIT_ASSERT_TRUE(test, ks_wait_bound(serio));
+	KUNIT_ASSERT_TRUE(test, ks_wait_bound(test, kp));
 	KUNIT_ASSERT_EQ(test, kp->opens, 1);
 	return kp;
 }
@@ -695,14 +705,26 @@ static void kg_line(struct kunit *test, struct gpio_desc *line, bool high)
 				PIN_CONFIG_BIAS_PULL_DOWN, 0)), 0);
 }
 
-/* Wait, boundedly, for the handler to see @value of KEY_A. */
+/*
+ * Wait for the handler to see @value of KEY_A, after gpio-keys' debounce
+ * work; the bound only turns a hang into a failure.
+ */
 static bool kg_seen(struct ki_input *ki, int value)
 {
-	int i;
+	return wait_event_timeout(ki->seen_wait,
+				  ki_count(ki, EV_KEY, KEY_A, value), 120 * HZ);
+}
 
-	for (i = 0; i < 2000 && !ki_count(ki, EV_KEY, KEY_A, value); i++)
-		usleep_range(500, 1000);
-	return ki_count(ki, EV_KEY, KEY_A, value);
+/*
+ * gpio-sim's interrupts fire from irq_work, which UML runs at its next
+ * tick: run it now, so that an edge is handled, or found disabled, before
+ * the test goes on.
+ */
+static void kg_fire(void)
+{
+	local_irq_disable();
+	irq_work_run();
+	local_irq_enable();
 }
 
 static void kg_put_gpio(void *gdev)
@@ -755,6 +777,7 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	struct gpio_desc *line;
 	struct device *child;
 	struct ki_input *ki;
+	unsigned int handled;
 	int irq;
 
 	irq = kg_setup(test, &pdev, &line);
@@ -764,6 +787,7 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	ki = kunit_kzalloc(test, sizeof(*ki), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ki);
 	spin_lock_init(&ki->lock);
+	init_waitqueue_head(&ki->seen_wait);
 	ki->input = to_input_dev(child);
 	ki_listen(test, ki, false);
 
@@ -778,9 +802,12 @@ static void shdev_gpio_keys_test_transfer(struct kunit *test)
 	/* Named by the conversion, its interrupt is off while away. */
 	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(irq)));
 	ki_forget(ki);
+	handled = kstat_irqs_usr(irq);
 	kg_line(test, line, false);
 	kg_line(test, line, true);
-	msleep(50);
+	kg_fire();
+	/* The line's edges were not handled: gpio-keys queued nothing. */
+	KUNIT_EXPECT_EQ(test, kstat_irqs_usr(irq), handled);
 	KUNIT_EXPECT_EQ(test, ki_nseen(ki), 0);
 	KUNIT_EXPECT_TRUE(test, device_is_registered(&ki->input->dev));
 
@@ -830,79 +857,14 @@ static void shdev_gpio_keys_test_disabled_keys(struct kunit *test)
 }
 #endif
 
-/* A generic consumer that logs into the fake driver's log. */
-struct kc_consumer {
-	struct shdev_consumer c;
-	struct kt_dev *kt;
-	const char *name;
-	int fail;
-};
-
-static int kc_freeze(struct shdev_consumer *c)
-{
-	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
-	char what[32];
-
-	snprintf(what, sizeof(what), "freeze:%s", kc->name);
-	kt_log(kc->kt, what);
-	return kc->fail;
-}
-
-static void kc_thaw(struct shdev_consumer *c)
-{
-	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
-	char what[32];
-
-	snprintf(what, sizeof(what), "thaw:%s", kc->name);
-	kt_log(kc->kt, what);
-}
-
-static void kc_detach(struct shdev_consumer *c)
-{
-	struct kc_consumer *kc = container_of(c, struct kc_consumer, c);
-	char what[32];
-
-	snprintf(what, sizeof(what), "detach:%s", kc->name);
-	kt_log(kc->kt, what);
-}
-
-static const struct shdev_consumer_ops kc_ops = {
-	.name = "test",
-	.freeze = kc_freeze,
-	.thaw = kc_thaw,
-	.detach = kc_detach,
-};
-
-static void kc_remove(void *dev)
-{
-	shdev_consumer_remove(dev);
-}
-
-static struct kc_consumer *kc_add(struct kunit *test, struct kt_dev *kt,
-				  const char *name)
-{
-	struct kc_consumer *kc = kunit_kzalloc(test, sizeof(*kc), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, kc);
-	kc->kt = kt;
-	kc->name = name;
-	kc->c.ops = &kc_ops;
-	kc->c.dev = &kt->pdev->dev;
-	KUNIT_ASSERT_EQ(test, shdev_consumer_add(kt->sd, &kc->c), 0);
-	/* Gone before kc is freed. */
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kc_remove,
-							&kt->pdev->dev), 0);
-	return kc;
-}
-
 /* Frozen top-down before quiesce, thawed bottom-up after resume. */
 static void shdev_consumer_test_order(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
 
-	kc_add(test, kt, "bottom");
-	kc_add(test, kt, "middle");
-	kc_add(test, kt, "top");
+	kt_consumer_add(test, kt, "bottom");
+	kt_consumer_add(test, kt, "middle");
+	kt_consumer_add(test, kt, "top");
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 	KUNIT_EXPECT_STREQ(test, kt->log,
 			   "freeze:top,freeze:middle,freeze:bottom,quiesce");
@@ -920,11 +882,11 @@ static void shdev_consumer_test_rollback(struct kunit *test)
 {
 	struct kt_dev *kt = kt_create(test, kt_minimal);
 	struct ki_input *ki;
-	struct kc_consumer *kc;
+	struct kt_consumer *kc;
 
-	kc = kc_add(test, kt, "bottom");
+	kc = kt_consumer_add(test, kt, "bottom");
 	ki = ki_create(test, kt);	/* stacked above: frozen first */
-	kc_add(test, kt, "top");
+	kt_consumer_add(test, kt, "top");
 	kc->fail = -EIO;
 	ki_press(ki);
 	ki_forget(ki);
@@ -955,7 +917,7 @@ static void shdev_consumer_test_added_while_away(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
 	kt_log_clear(kt);
-	kc_add(test, kt, "late");
+	kt_consumer_add(test, kt, "late");
 	KUNIT_EXPECT_STREQ(test, kt->log, "freeze:late");
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
 	KUNIT_EXPECT_STREQ(test, kt->log, "freeze:late,resume,thaw:late");
@@ -991,7 +953,6 @@ static struct kunit_suite shdev_input_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = shdev_input_cases,
 };
 

@@ -348,7 +348,6 @@ static struct kunit_suite ks_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = ks_cases,
 };
 

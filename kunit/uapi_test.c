@@ -11,7 +11,6 @@
 #include <kunit/test.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
-#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/poll.h>
@@ -24,8 +23,15 @@
 
 #define KU_PEER		"ku-vm"
 #define KU_PEER_ID	7
+/*
+ * Waits are for what the code signals; KU_WAIT_MS only bounds them, to
+ * turn a hang into a failure.  KU_SHORT_MS is the one timing the suite
+ * has, because it is the behaviour tested: the backend's request timeout,
+ * which the agent sets and the tests let expire.  Short, so as to cost
+ * little; nothing else waits for it.
+ */
 #define KU_WAIT_MS	5000	/* for what must happen */
-#define KU_SHORT_MS	150	/* a timeout the test lets expire */
+#define KU_SHORT_MS	150	/* a request timeout the test lets expire */
 
 /* A transfer run by a thread, while the test answers for the agent. */
 struct ku_xfer {
@@ -346,14 +352,7 @@ static void ku_test_timeout(struct kunit *test)
 
 static bool ku_wait_poll(struct file *file)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(KU_WAIT_MS);
-
-	while (!(vfs_poll(file, NULL) & EPOLLIN)) {
-		if (time_after(jiffies, end))
-			return false;
-		usleep_range(200, 500);
-	}
-	return true;
+	return ka_wait_readable(file, KU_WAIT_MS);
 }
 
 /*
@@ -511,7 +510,6 @@ static struct kunit_suite ku_suite = {
 	.suite_init = kt_suite_init,
 	.suite_exit = kt_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = ku_cases,
 };
 

@@ -93,10 +93,24 @@ static void ku_clear(struct kt_dev **kt, int n)
 #define KU_NOC_ID	0x5d0c0		/* node ids are global */
 
 static struct icc_node *ku_noc_dst;
+static int ku_noc_fail;		/* what the provider answers a vote with */
 
 static int ku_noc_set(struct icc_node *src, struct icc_node *dst)
 {
-	return 0;
+	return READ_ONCE(ku_noc_fail);
+}
+
+static void ku_noc_heal(void *unused)
+{
+	WRITE_ONCE(ku_noc_fail, 0);
+}
+
+/* The interconnect refuses votes with @err until the test ends. */
+static void ku_noc_refuse(struct kunit *test, int err)
+{
+	WRITE_ONCE(ku_noc_fail, err);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_noc_heal,
+							NULL), 0);
 }
 
 /* Nothing is voted at first: no boot-time floor until sync_state. */
@@ -283,6 +297,41 @@ static void shdev_unit_test_sizes(struct kunit *test)
 	}
 }
 
+/*
+ * The unit's "hold" step fails (its interconnect refuses the vote): what
+ * it turned on is off again, and no member was touched.
+ */
+static void shdev_unit_test_hold_rollback(struct kunit *test)
+{
+	struct kt_dev *kt[3];
+	struct device *unit;
+	struct clk *clk;
+	u64 calls;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ku_apply(test, units), 0);
+	ku_members(test, ku_trio, kt, 3);
+	unit = ku_unit_dev(test, "/shdev-kt-trio");
+	clk = ku_clock(test);
+	ku_noc_refuse(test, -EIO);
+	calls = shdev_sim_calls();
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer"), -EIO);
+	for (i = 0; i < 3; i++) {
+		kt_expect_local(test, kt[i]);
+		KUNIT_EXPECT_STREQ(test, kt[i]->log, "");
+	}
+	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+	KUNIT_EXPECT_EQ(test, shdev_sim_calls(), calls);
+
+	/* Nothing is left half-done: without the fault it moves. */
+	kunit_release_action(test, ku_noc_heal, NULL);
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer"), 7);
+	KUNIT_EXPECT_TRUE(test, __clk_is_enabled(clk));
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "local"), 5);
+	KUNIT_EXPECT_FALSE(test, __clk_is_enabled(clk));
+	clk_put(clk);
+}
+
 /* A quiesce failing at each member in turn rolls the whole unit back. */
 static void shdev_unit_test_quiesce_rollback(struct kunit *test)
 {
@@ -318,9 +367,9 @@ static void shdev_unit_test_backend_rollback(struct kunit *test)
 	for (k = 0; k < 3; k++) {
 		ku_clear(kt, 3);
 		faults.fail_dev = dev_name(&kt[k]->pdev->dev);
-		shdev_sim_set_faults(&faults);
+		kt_faults(test, &kt_peer, &faults);
 		KUNIT_EXPECT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), -EIO);
-		kt_set_faults(0, 0);
+		kt_faults(test, &kt_peer, NULL);
 		/* Members that had left are validated on their way back. */
 		for (i = 0; i < 3; i++) {
 			kt_expect_local(test, kt[i]);
@@ -512,7 +561,7 @@ static void shdev_unit_test_unbind_orphans(struct kunit *test)
 	devices = shdev_nr_devices();
 	KUNIT_ASSERT_EQ(test, shdev_release(kt[0]->sd, &kt_peer), 0);
 	faults.fail_dev = "shdev-kt-a";
-	shdev_sim_set_faults(&faults);
+	kt_faults(test, &kt_peer, &faults);
 	device_release_driver(unit);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_NULL(test, kt_find(test, ku_trio[i]));
@@ -520,7 +569,7 @@ static void shdev_unit_test_unbind_orphans(struct kunit *test)
 
 	/* The peer still holds a: its death brings the unit back. */
 	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 3);
-	kt_set_faults(0, 0);
+	kt_faults(test, &kt_peer, NULL);
 	KUNIT_EXPECT_EQ(test, shdev_peer_died(&kt_peer), 0);
 	KUNIT_EXPECT_EQ(test, shdev_nr_devices(), devices - 3);
 
@@ -767,11 +816,11 @@ static void ku_plain_peer_remove(void *unused)
 	shdev_peer_unregister(&ku_plain_peer);
 }
 
-static void ku_set_evidence(bool valid)
+static void ku_set_evidence(struct kunit *test, bool valid)
 {
-	struct shdev_sim_faults faults = { .bad_evidence = !valid };
+	struct shdev_sim_faults faults = { .bad_evidence = true };
 
-	shdev_sim_set_faults(&faults);
+	kt_faults(test, &kt_peer, valid ? NULL : &faults);
 }
 
 static const char * const ku_attested[] = {
@@ -805,7 +854,7 @@ static void shdev_unit_test_attestation(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked);
 
-	ku_set_evidence(false);
+	ku_set_evidence(test, false);
 	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0),
 			-EKEYREJECTED);
 	KUNIT_EXPECT_EQ(test, shdev_sim_attestations(), asked + 1);
@@ -813,7 +862,7 @@ static void shdev_unit_test_attestation(struct kunit *test)
 	kt_expect_owner(test, kt[0], "refused");
 	KUNIT_EXPECT_EQ(test, kt_hw_access(kt[0]), -ENODEV);
 
-	ku_set_evidence(true);
+	ku_set_evidence(test, true);
 	KUNIT_EXPECT_EQ(test, shdev_grant(&kt_peer, kt[0]->sd, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt[0]->sd), SHDEV_REMOTE);
 	/* One member attested is not the unit. */
@@ -868,17 +917,11 @@ static void ku_expect_rejected(struct kunit *test)
 
 static void shdev_unit_test_reject_name(struct kunit *test)
 {
-	int i;
-
 	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_name), 0);
 	ku_expect_rejected(test);
 	/* Its member stops waiting for it, and says why. */
-	for (i = 0; i < 2000; i++) {
-		if (kt_dt_register_result("/shdev-kt-bad") == -ENODEV)
-			break;
-		usleep_range(500, 1000);
-	}
-	KUNIT_EXPECT_EQ(test, kt_dt_register_result("/shdev-kt-bad"), -ENODEV);
+	KUNIT_EXPECT_EQ(test, kt_dt_wait_result("/shdev-kt-bad", -ENODEV),
+			-ENODEV);
 }
 
 /* A disabled unit is none: its member is a device on its own. */
@@ -1117,6 +1160,7 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_software_nodes),
 	KUNIT_CASE(shdev_unit_test_software_nodes_boot),
 	KUNIT_CASE(shdev_unit_test_sizes),
+	KUNIT_CASE(shdev_unit_test_hold_rollback),
 	KUNIT_CASE(shdev_unit_test_quiesce_rollback),
 	KUNIT_CASE(shdev_unit_test_backend_rollback),
 	KUNIT_CASE(shdev_unit_test_consumer_rollback),
@@ -1151,7 +1195,6 @@ static struct kunit_suite shdev_unit_suite = {
 	.suite_init = ku_suite_init,
 	.suite_exit = ku_suite_exit,
 	.init = kt_test_init,
-	.exit = kt_test_exit,
 	.test_cases = shdev_unit_cases,
 };
 
