@@ -126,3 +126,4 @@ module_exit(shdev_input_exit);
 
 MODULE_DESCRIPTION("shdev: input devices below a shared device freeze while it is away");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);

@@ -150,3 +150,4 @@ module_exit(shdev_serio_exit);
 
 MODULE_DESCRIPTION("shdev: serio ports below a shared device stay bound while it is away");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SHDEV);
