@@ -202,6 +202,36 @@ static bool owner_is(const char *dev, const char *owner)
 	       !strcmp(buf, owner);
 }
 
+/*
+ * The unit's stacked devices (serio ports, input devices), from its
+ * debugfs file "consumers": how many there are, and how many are @state.
+ */
+static int consumers_in(const char *state, int *total)
+{
+	FILE *f = fopen("/sys/kernel/debug/shdev/" UNIT_DEV "/consumers", "r");
+	char member[64], kind[16], dev[64], st[16];
+	int n = 0;
+
+	*total = 0;
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %15s %63s %15s", member, kind, dev, st) == 4) {
+		++*total;
+		n += !strcmp(st, state);
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether module @name is loaded (not built in). */
+static bool module_loaded(const char *name)
+{
+	char path[96], buf[16];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, "live");
+}
+
 /* Drawing, into a buffer of 3 or 4 bytes per pixel (XRGB, little end). */
 
 struct canvas {
@@ -1052,7 +1082,7 @@ static void unbind_step(void)
 static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
-	int kbd, peer[2], n, status, err;
+	int kbd, peer[2], n, total, status, err;
 	char line[64] = "";
 	bool done;
 	pid_t pid;
@@ -1082,6 +1112,10 @@ static int scenario(int rounds)
 	      "the unit's, the display's and the keyboard's ownership attributes read %s",
 	      PEER);
 	check(!drm_dirty(&d), "the application's DRM commits complete while away");
+	n = consumers_in("frozen", &total);
+	check(module_loaded("shdev_serio") && total >= 2 && n == total,
+	      "the core loaded shdev-serio for the release; the unit's %d serio ports and input devices are frozen (%d)",
+	      total, n);
 
 	say("step 3: the peer stand-in draws a PIN pad and reads the keyboard through the i8042 ports");
 	if (pipe(peer))
@@ -1116,6 +1150,10 @@ static int scenario(int rounds)
 	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
 	      owner_is(KBD_DEV, "local"),
 	      "the unit's, the display's and the keyboard's ownership attributes read local");
+	n = consumers_in("thawed", &total);
+	check(total >= 2 && n == total,
+	      "the unit's %d serio ports and input devices are thawed (%d)",
+	      total, n);
 	/* The reclaim queued the repaint; a one-pixel commit waits for it. */
 	check(!drm_sync(&d), "the application's DRM file commits after the reclaim");
 	host("shot 4-reclaimed");

@@ -103,6 +103,11 @@ static ssize_t shdev_store(struct shdev_unit *u, struct device *dev,
 			return -EINVAL;
 	}
 
+	/* Before a first release, the glue of modular subsystems loads. */
+	ret = peer ? shdev_consumer_kinds_load() : 0;
+	if (ret)
+		goto drop;
+
 	/* A transfer in flight is waited for, as inhibiting an input is. */
 	ret = mutex_lock_killable(&u->lock);
 	if (ret)
