@@ -203,21 +203,27 @@ static bool owner_is(const char *dev, const char *owner)
 }
 
 /*
- * The unit's stacked devices (serio ports, input devices), from its
- * debugfs file "consumers": how many there are, and how many are @state.
+ * The unit's stacked devices, from its debugfs file "consumers": how many
+ * there are, how many are @state, and their kinds in @kinds ("serio input").
  */
-static int consumers_in(const char *state, int *total)
+static int consumers_in(const char *state, int *total, char *kinds,
+			size_t len)
 {
 	FILE *f = fopen("/sys/kernel/debug/shdev/" UNIT_DEV "/consumers", "r");
 	char member[64], kind[16], dev[64], st[16];
 	int n = 0;
 
 	*total = 0;
+	kinds[0] = '\0';
 	if (!f)
 		return 0;
 	while (fscanf(f, "%63s %15s %63s %15s", member, kind, dev, st) == 4) {
+		/* For the console log. */
+		printf("consumers: %s %s %s %s\n", member, kind, dev, st);
 		++*total;
 		n += !strcmp(st, state);
+		if (!strstr(kinds, kind) && strlen(kinds) + strlen(kind) + 2 < len)
+			strcat(strcat(kinds, kinds[0] ? " " : ""), kind);
 	}
 	fclose(f);
 	return n;
@@ -1083,7 +1089,7 @@ static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
 	int kbd, peer[2], n, total, status, err;
-	char line[64] = "";
+	char line[64] = "", kinds[64];
 	bool done;
 	pid_t pid;
 	FILE *f;
@@ -1112,10 +1118,10 @@ static int scenario(int rounds)
 	      "the unit's, the display's and the keyboard's ownership attributes read %s",
 	      PEER);
 	check(!drm_dirty(&d), "the application's DRM commits complete while away");
-	n = consumers_in("frozen", &total);
+	n = consumers_in("frozen", &total, kinds, sizeof(kinds));
 	check(module_loaded("shdev_serio") && total >= 2 && n == total,
-	      "the core loaded shdev-serio for the release; the unit's %d serio ports and input devices are frozen (%d)",
-	      total, n);
+	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
+	      total, kinds, n);
 
 	say("step 3: the peer stand-in draws a PIN pad and reads the keyboard through the i8042 ports");
 	if (pipe(peer))
@@ -1150,10 +1156,10 @@ static int scenario(int rounds)
 	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
 	      owner_is(KBD_DEV, "local"),
 	      "the unit's, the display's and the keyboard's ownership attributes read local");
-	n = consumers_in("thawed", &total);
+	n = consumers_in("thawed", &total, kinds, sizeof(kinds));
 	check(total >= 2 && n == total,
-	      "the unit's %d serio ports and input devices are thawed (%d)",
-	      total, n);
+	      "the unit's %d stacked devices (%s) are thawed (%d)", total,
+	      kinds, n);
 	/* The reclaim queued the repaint; a one-pixel commit waits for it. */
 	check(!drm_sync(&d), "the application's DRM file commits after the reclaim");
 	host("shot 4-reclaimed");

@@ -721,6 +721,22 @@ static int kt_unbind_thread(void *data)
 	return 0;
 }
 
+struct kt_write_ctx {
+	struct kt_dev *kt;
+	const char *buf;
+	ssize_t ret;
+	struct completion done;
+};
+
+static int kt_write_thread(void *data)
+{
+	struct kt_write_ctx *ctx = data;
+
+	ctx->ret = kt_write(ctx->kt, ctx->buf);
+	complete(&ctx->done);
+	return 0;
+}
+
 static int kt_peer_died_thread(void *data)
 {
 	struct kt_release_ctx *ctx = data;
@@ -1601,6 +1617,66 @@ static void shdev_test_reclaim_step_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(f.kt).reclaims, 1);
 }
 
+/*
+ * A write waits, killably, for an unbind of its device in flight, which
+ * removes the attribute written to: neither waits for the other, and the
+ * write then fails with -ENODEV, never -EBUSY, having changed nothing.
+ */
+static void shdev_test_write_waits_for_unbind(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_unbind_ctx unbind = { .dev = &kt->pdev->dev };
+	struct kt_write_ctx w = { .kt = kt, .buf = "local" };
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&unbind.done);
+	init_completion(&w.done);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt_log_clear(kt);
+	kt->hold_resume = &hold;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_unbind_thread,
+						       &unbind,
+						       "shdev-kt-unbind"));
+	/* The unbind holds the device, taking it back, in resume. */
+	kt_wait(test, &kt->resumed);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_write_thread, &w,
+						       "shdev-kt-write"));
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&w.done,
+							     HZ / 10));
+	complete(&hold);
+	kt_wait(test, &unbind.done);
+	kt_wait(test, &w.done);
+	kt->hold_resume = NULL;
+	KUNIT_EXPECT_EQ(test, w.ret, -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt->log, "resume,remove");
+	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
+	kt_expect_local(test, kt);
+}
+
+/*
+ * A write waits for a probe or any other holder of a member's device lock
+ * and then runs: it never fails because the device was busy.
+ */
+static void shdev_test_write_waits_for_device(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_write_ctx w = { .kt = kt, .buf = "kt-peer" };
+
+	init_completion(&w.done);
+	device_lock(&kt->pdev->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_write_thread, &w,
+						       "shdev-kt-write"));
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&w.done,
+							     HZ / 10));
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOCAL);
+	device_unlock(&kt->pdev->dev);
+	kt_wait(test, &w.done);
+	KUNIT_EXPECT_EQ(test, w.ret, 7);
+	kt_expect_remote(test, kt, &kt_peer);
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
+}
+
 static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_register_local),
 	KUNIT_CASE(shdev_test_register_needs_callbacks),
@@ -1632,6 +1708,8 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_wait_killable),
 	KUNIT_CASE(shdev_test_remove_unrelated_no_wait),
 	KUNIT_CASE(shdev_test_peer_death_races_unbind),
+	KUNIT_CASE(shdev_test_write_waits_for_unbind),
+	KUNIT_CASE(shdev_test_write_waits_for_device),
 	KUNIT_CASE(shdev_test_reboot),
 	KUNIT_CASE(shdev_test_irqs_once),
 	KUNIT_CASE(shdev_test_unbind_irqs),
