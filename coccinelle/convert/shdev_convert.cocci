@@ -159,9 +159,9 @@ def find_pm(s, name):
                               r'\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)', body):
             late += [m2.group(1), m2.group(2)]
         for m2 in re.finditer(r'\.(?:suspend|resume)_(?:noirq|late)\s*=\s*'
-                              r'(\w+)', body):
+                              r'(?:pm_\w*ptr\s*\(\s*)?(\w+)', body):
             late.append(m2.group(1))
-    late = [fn for fn in late if fn != 'NULL']
+    late = [fn for fn in late if fn in s['fns']]
     s['late_pm'] = sorted(set(late))
     if not pairs:
         if late:
@@ -561,15 +561,16 @@ def plan_file(s, name):
             P['gate'].append(q)
             gated |= set(q['handlers'])
         else:
-            ungated += [h + (' IRQF_NO_AUTOEN'
-                             if 'IRQF_NO_AUTOEN' in q['flags'] else '')
+            ungated += [h.lstrip('& ') + (' IRQF_NO_AUTOEN'
+                                          if 'IRQF_NO_AUTOEN' in q['flags']
+                                          else '')
                         for h in (q['h'], q['t']) if h != 'NULL']
     if ungated:
         P['todo'].append('interrupt handlers not gated (%s)' % names(ungated))
     elsewhere = [q for q in s['irqs'] if not in_probe(s, q['line'])]
     if elsewhere:
         P['todo'].append('interrupts requested outside probe, not gated (%s)'
-                         % names(h for q in elsewhere
+                         % names(h.lstrip('& ') for q in elsewhere
                                  for h in (q['h'], q['t']) if h != 'NULL'))
     P['gated'] = sorted(gated)
     P['enables'] = [q['irq'] for q in P['noautoen']]
