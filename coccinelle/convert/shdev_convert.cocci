@@ -29,9 +29,20 @@
 /// gets the platform device as parent, so that it stacks; a DRM device
 /// from devm_drm_dev_alloc() is attached with devm_shdev_attach_drm().
 ///
+/// Every other path to the hardware it finds (callbacks given to other
+/// subsystems, callbacks stored by code, remove and shutdown, sysfs
+/// attributes) is named as left to do, unless the framework covers it
+/// (a stacked input device's open, close and poller; runtime PM, held while
+/// the device is away).  A quiesce derived from system sleep is never
+/// called complete: system sleep gives what a transfer does not (frozen
+/// user space, children suspended first, the noirq phase).  Nor is one
+/// derived from interrupts when the file writes registers that resume
+/// does not write again.
+///
 /// Each file gets one line on standard output, "shdev_convert: FILE:",
 /// then "converted:" with what was derived and what is left to do by hand,
-/// or "not converted:" and why.
+/// or "not converted:" and why (an AMBA driver, a file without a
+/// platform_driver that Coccinelle matches, too).
 //
 // Confidence: Medium
 // Comments: acts only with -D convert (make coccicheck runs it in report
