@@ -254,12 +254,14 @@ BLOCKERS = [
 NOT_PATHS = {'platform_driver', 'of_device_id', 'acpi_device_id',
              'platform_device_id', 'dev_pm_ops', 'shdev_ops'}
 
-# Calls that write a device's registers.
+# Calls that may write a device's registers: the MMIO and regmap
+# accessors, and any function whose name says it writes or sets (an MFD's
+# twl_i2c_write_u8(), pm860x_set_bits(), a GPIO's gpiod_set_value()).
+# When in doubt, the file writes.
 WRITES = re.compile(r'\b(?:write[bwlq](?:_relaxed)?|__raw_write[bwlq]|'
                     r'iowrite(?:8|16|32|64)(?:be)?|writes[bwl]|out[bwl]|'
-                    r'regmap_(?:write|update_bits\w*|set_bits|clear_bits|'
-                    r'field_write|field_update_bits|multi_reg_write|'
-                    r'bulk_write)|i2c_smbus_write\w*|spi_write\w*)\s*\(')
+                    r'\w*write\w*|\w*_(?:set|update|clear)_bits\w*|'
+                    r'\w*set_value\w*)\s*\(')
 
 def names(l):
     return ', '.join(sorted(set(l)))
