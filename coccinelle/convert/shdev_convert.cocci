@@ -29,9 +29,20 @@
 /// gets the platform device as parent, so that it stacks; a DRM device
 /// from devm_drm_dev_alloc() is attached with devm_shdev_attach_drm().
 ///
+/// Every other path to the hardware it finds (callbacks given to other
+/// subsystems, callbacks stored by code, remove and shutdown, sysfs
+/// attributes) is named as left to do, unless the framework covers it
+/// (a stacked input device's open, close and poller; runtime PM, held while
+/// the device is away).  A quiesce derived from system sleep is never
+/// called complete: system sleep gives what a transfer does not (frozen
+/// user space, children suspended first, the noirq phase).  Nor is one
+/// derived from interrupts when the file writes registers that resume
+/// does not write again.
+///
 /// Each file gets one line on standard output, "shdev_convert: FILE:",
 /// then "converted:" with what was derived and what is left to do by hand,
-/// or "not converted:" and why.
+/// or "not converted:" and why (an AMBA driver, a file without a
+/// platform_driver that Coccinelle matches, too).
 //
 // Confidence: Medium
 // Comments: acts only with -D convert (make coccicheck runs it in report
@@ -63,7 +74,7 @@ def st(pos):
             'consumers': [], 'helpers': {},
             'irqs': [], 'legacy_pm': None, 'drv_line': 0, 'plan': None,
             'works': {}, 'cands': [], 'tails': [], 'inputs': [], 'ints': set(),
-            'parents': set(),
+            'parents': set(), 'late_pm': [],
             'text': None,
         }
     return files[name]
@@ -135,9 +146,16 @@ def find_pm(s, name):
     for m in re.finditer(r'\b(?:DEFINE_)?SIMPLE_DEV_PM_OPS\s*\(\s*%s\s*,'
                          r'\s*(\w+)\s*,\s*(\w+)\s*\)' % ops, src):
         pairs.add((m.group(1), m.group(2)))
-    for m in re.finditer(r'\b(?:DEFINE_RUNTIME_DEV_PM_OPS|'
-                         r'DEFINE_NOIRQ_DEV_PM_OPS)\s*\(\s*%s\s*,' % ops, src):
+    for m in re.finditer(r'\bDEFINE_RUNTIME_DEV_PM_OPS\s*\(\s*%s\s*,' % ops,
+                         src):
         return None, 'system sleep is runtime PM forced'
+    # Callbacks of the late and noirq phases: the PM core runs them with
+    # the device's interrupts off, after every other suspend callback;
+    # called from quiesce they would run with both still live.
+    late = []
+    for m in re.finditer(r'\bDEFINE_NOIRQ_DEV_PM_OPS\s*\(\s*%s\s*,'
+                         r'\s*(\w+)\s*,\s*(\w+)\s*\)' % ops, src):
+        late += [m.group(1), m.group(2)]
     for m in re.finditer(r'struct dev_pm_ops\s+(?:__\w+\s+)*%s\s*=\s*\{'
                          % ops, src):
         body = block(t, src[:m.start()].count('\n') + 1)
@@ -148,7 +166,18 @@ def find_pm(s, name):
         m3 = re.search(r'\.resume\s*=\s*(\w+)', body)
         if m2 and m3:
             pairs.add((m2.group(1), m3.group(1)))
+        for m2 in re.finditer(r'\b(?:SET_)?(?:NOIRQ|LATE)_SYSTEM_SLEEP_PM_OPS'
+                              r'\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)', body):
+            late += [m2.group(1), m2.group(2)]
+        for m2 in re.finditer(r'\.(?:suspend|resume)_(?:noirq|late)\s*=\s*'
+                              r'(?:pm_\w*ptr\s*\(\s*)?(\w+)', body):
+            late.append(m2.group(1))
+    late = [fn for fn in late if fn in s['fns']]
+    s['late_pm'] = sorted(set(late))
     if not pairs:
+        if late:
+            return None, ('system sleep callbacks only in the late or noirq '
+                          'phase')
         return None, 'no system sleep callbacks'
     if [1 for sus, res in pairs if 'force' in sus or 'force' in res]:
         return None, 'system sleep is runtime PM forced'
@@ -219,6 +248,156 @@ BLOCKERS = [
     (r'\b(input_setup_polling)\b', 'polled input'),
 ]
 
+# Structures whose function members are not paths to the hardware while
+# the device is away: the driver's own tables, and system sleep, which
+# waits for every device to come back.
+NOT_PATHS = {'platform_driver', 'of_device_id', 'acpi_device_id',
+             'platform_device_id', 'dev_pm_ops', 'shdev_ops'}
+
+# Calls that may write a device's registers: the MMIO and regmap
+# accessors, and any function whose name says it writes or sets (an MFD's
+# twl_i2c_write_u8(), pm860x_set_bits(), a GPIO's gpiod_set_value()).
+# When in doubt, the file writes.
+WRITES = re.compile(r'\b(?:write[bwlq](?:_relaxed)?|__raw_write[bwlq]|'
+                    r'iowrite(?:8|16|32|64)(?:be)?|writes[bwl]|out[bwl]|'
+                    r'\w*write\w*|\w*_(?:set|update|clear)_bits\w*|'
+                    r'\w*set_value\w*)\s*\(')
+
+def names(l):
+    return ', '.join(sorted(set(l)))
+
+def hw_paths(s, name, P):
+    """Paths to the hardware besides interrupt handlers: the callbacks the
+    file gives other subsystems, remove and shutdown, sysfs attributes,
+    pollers.  Each one that the conversion does not gate, and that no
+    consumer of the framework covers, is named in todo."""
+    t = text(s, name)
+    src = '\n'.join(t)
+    handlers = set()
+    for q in s['irqs']:
+        handlers |= {q['h'], q['t']}
+    skip = handlers | {P['prb']}
+    covered = []
+    by_struct = collections.OrderedDict()
+    runtime = []
+    gone = []
+    for m in re.finditer(r'^(?:static\s+)?(?:const\s+)?struct\s+(\w+)\s+'
+                         r'(?:__\w+\s+)*(\w+)\s*(?:\[\w*\])?\s*'
+                         r'(?:__\w+(?:\([^)]*\))?\s+)*=\s*\{', src, re.M):
+        T = m.group(1)
+        body = block(t, src[:m.start()].count('\n') + 1)
+        members = [(f, fn) for f, fn in
+                   re.findall(r'\.(\w+)\s*=\s*&?\s*(\w+)\s*[,}\n]', body)
+                   if fn in s['fns'] and fn not in skip]
+        if T == 'platform_driver':
+            gone += [fn for f, fn in members
+                     if f in ('remove', 'remove_new', 'shutdown')]
+        elif T == 'dev_pm_ops':
+            runtime += [fn for f, fn in members if f.startswith('runtime_')]
+        elif T in NOT_PATHS:
+            continue
+        elif T.startswith('drm_') and P.get('drm'):
+            if members:
+                covered.append('DRM callbacks held by the DRM consumer')
+        elif members:
+            by_struct.setdefault(T, []).extend(
+                '.%s = %s' % (f, fn) for f, fn in members)
+    for m in re.finditer(r'\b(?:SET_)?RUNTIME_PM_OPS\s*\(\s*(\w+)\s*,\s*'
+                         r'(\w+)\s*,\s*(\w+)\s*\)|'
+                         r'\b(?:DEFINE_RUNTIME_DEV_PM_OPS|'
+                         r'UNIVERSAL_DEV_PM_OPS)\s*\(\s*\w+\s*,\s*(\w+)\s*,'
+                         r'\s*(\w+)\s*,\s*(\w+)\s*\)', src):
+        runtime += [fn for fn in m.groups() if fn and fn in s['fns']]
+    if runtime:
+        # The core resumes the device and holds a runtime PM reference
+        # while it is away: these callbacks do not run meanwhile.
+        covered.append('runtime PM held while away')
+    # Callbacks stored by code: an input device's open and close are
+    # covered by the input consumer when the device stacks (and is not
+    # polled); any other is named.
+    inputs = set(s['inputs'])
+    for m in re.finditer(r'^\s*(\w+(?:(?:->|\.)\w+)*)\s*=\s*'
+                         r'(?:devm_)?input_allocate_device\s*\(', src, re.M):
+        inputs.add(m.group(1))
+    polled = re.findall(r'\binput_setup_polling\s*\(\s*[^,]+,\s*(\w+)\s*\)',
+                        src)
+    # The input consumer freezes an input device that stacks on the shared
+    # device (registered by probe or a helper it calls): open and close
+    # are not called and a poller is stopped meanwhile.
+    stacked = [c for c in s['consumers'] if c[0] == 'input_register_device']
+    stacks = bool(stacked) and not [
+        c for c in stacked
+        if not in_probe(s, c[1]) and c[2] not in s['helpers']]
+    assigned = []
+    for m in re.finditer(r'^\s*(\w+(?:(?:->|\.)\w+)*)(?:->|\.)(\w+)\s*=\s*'
+                         r'&?\s*(\w+)\s*;', src, re.M):
+        obj, f, fn = m.groups()
+        if fn not in s['fns'] or fn in skip:
+            continue
+        if obj in inputs and f in ('open', 'close') and stacks:
+            covered.append('input open/close held by the input consumer')
+            continue
+        assigned.append('%s = %s' % (f, fn))
+    if polled and stacks:
+        covered.append('input poller stopped by the input consumer')
+    elif polled:
+        P['todo'].append('polled input device not stacked: stop the poller '
+                         'in quiesce (%s)' % names(polled))
+        P['poller'] = True
+    for T, l in by_struct.items():
+        P['todo'].append('callbacks not gated: struct %s (%s)' % (T, names(l)))
+    if assigned:
+        P['todo'].append('callbacks set by code not gated (%s)'
+                         % names(assigned))
+    attrs = re.findall(r'\b(?:DEVICE_ATTR(?:_RW|_RO|_WO|_ADMIN_RW|_ADMIN_RO)?|'
+                       r'DRIVER_ATTR_\w+)\s*\(\s*(\w+)', src)
+    if attrs:
+        P['todo'].append('sysfs attributes not gated (%s)' % names(attrs))
+    if gone:
+        P['todo'].append('remove/shutdown not gated, run while the device '
+                         'may be away (%s)' % names(gone))
+    # DRM devices allocated outside probe: not attached.
+    for i, x in enumerate(t):
+        if re.search(r'\b(?:devm_drm_dev_alloc|drm_dev_alloc)\s*\(', x) and \
+                not in_probe(s, i + 1):
+            P['todo'].append('DRM device allocated outside probe: attach it '
+                             'with devm_shdev_attach_drm()')
+            break
+    P['covered'] = covered
+    # Calls into the driver that quiesce would have to stop first.
+    P['callbacks'] = bool(by_struct or assigned or P.get('poller'))
+
+
+def quiesce_todo(s, name, P):
+    """What the derived quiesce and resume leave to check."""
+    src = '\n'.join(text(s, name))
+    if P['covered']:
+        P['derived'].append(names(P['covered']))
+    # Resume must take the device back from whatever the peer left.
+    if P['quiesce'] == 'pm':
+        P['todo'].append(
+            'system sleep gives what a transfer does not: check quiesce and '
+            'resume without it (frozen user space, children and clients '
+            'suspended first, the noirq phase, and a resume that finds what '
+            'suspend left, not what a peer did)')
+        if re.search(r'\b(device_may_wakeup|enable_irq_wake|'
+                     r'console_suspend_enabled|uart_suspend_port)\b', src):
+            P['todo'].append('suspend does less with wakeup enabled or a '
+                             'console kept on: quiesce must stop the device '
+                             'anyway')
+        if s['late_pm']:
+            P['todo'].append('late or noirq sleep callbacks not called (%s)'
+                             % names(s['late_pm']))
+    elif P['quiesce'] == 'irq' and WRITES.search(src):
+        P['todo'].append('resume only turns interrupts on: reprogram what '
+                         'probe programmed, the peer may have changed any '
+                         'register')
+    if not P['field']:
+        P['todo'].append('shared device kept in a local variable of probe: '
+                         'keep it where the driver\'s paths can reach it, '
+                         'no gate is possible otherwise')
+
+
 def plan_file(s, name):
     """Decide the whole conversion; returns the plan or a reason not to."""
     P = {'todo': [], 'derived': []}
@@ -243,10 +422,10 @@ def plan_file(s, name):
     cands = []
     for v in s['drvdata']:
         if v in s['decls']:
-            cands.append((v in s['structs'] and 0 or 2, v))
+            cands.append((s['decls'][v] in s['structs'] and 0 or 2, v))
     for v in s['allocs']:
         if v in s['decls']:
-            cands.append((v in s['structs'] and 1 or 3, v))
+            cands.append((s['decls'][v] in s['structs'] and 1 or 3, v))
     cands = sorted(set((r, v) for r, v in cands),
                    key=lambda c: (c[0], s['assign'].get(c[1], [0])[0]))
     p = cands[0][1] if cands else None
@@ -368,7 +547,7 @@ def plan_file(s, name):
     for q in irqs:
         q['top'] = top_level(s, name, q['line'])
         q['shared'] = 'IRQF_SHARED' in q['flags']
-    ungated = 0
+    ungated = []
     gated = set()
     for q in irqs:
         ok = P['field'] and q['id'] == p and q['handlers'] and \
@@ -395,13 +574,17 @@ def plan_file(s, name):
             P['gate'].append(q)
             gated |= set(q['handlers'])
         else:
-            ungated += len(q['handlers']) or 1
+            ungated += [h.lstrip('& ') + (' IRQF_NO_AUTOEN'
+                                          if 'IRQF_NO_AUTOEN' in q['flags']
+                                          else '')
+                        for h in (q['h'], q['t']) if h != 'NULL']
     if ungated:
-        P['todo'].append('%d interrupt handler(s) not gated' % ungated)
+        P['todo'].append('interrupt handlers not gated (%s)' % names(ungated))
     elsewhere = [q for q in s['irqs'] if not in_probe(s, q['line'])]
     if elsewhere:
-        P['todo'].append('%d interrupt(s) requested outside probe, not gated'
-                         % len(elsewhere))
+        P['todo'].append('interrupts requested outside probe, not gated (%s)'
+                         % names(h.lstrip('& ') for q in elsewhere
+                                 for h in (q['h'], q['t']) if h != 'NULL'))
     P['gated'] = sorted(gated)
     P['enables'] = [q['irq'] for q in P['noautoen']]
 
@@ -418,6 +601,7 @@ def plan_file(s, name):
     else:
         many = None
     P['works'] = []
+    hw_paths(s, name, P)
     pm, why = find_pm(s, name)
     if pm is None and s['legacy_pm'] and why == 'no system sleep callbacks':
         sus, res = s['legacy_pm']
@@ -446,6 +630,12 @@ def plan_file(s, name):
         nworks = sum(len(l) for (v, f), l in s['works'].items() if v == p)
         if nworks < allworks:
             blocked.append('work items outside the private structure')
+        # Interrupts off would strand a transfer in flight that waits for
+        # one: callers must be stopped and drained first.
+        if P['callbacks']:
+            blocked.append('callbacks of other subsystems')
+        if s['late_pm']:
+            blocked.append('late or noirq sleep callbacks')
         if len(works) > LIMIT:
             blocked.append('more than %d work items' % LIMIT)
         if not P['qirqs']:
@@ -475,6 +665,7 @@ def plan_file(s, name):
     # then before the platform_driver, with the ops declared before probe.
     P['late'] = bool(pm) and pm != 'dynamic' and \
         max(s['fns'][pm[0]], s['fns'][pm[1]]) > s['probe_line']
+    quiesce_todo(s, name, P)
     return P, None
 
 def plan(pos):
@@ -728,11 +919,18 @@ if in_probe(s, line(p)):
 
 @allocs depends on probefn@
 identifier v, I;
+identifier getter =~ "(_get_devdata|_priv|_get_drvdata)$";
 expression list es;
 position p;
 @@
 
+(
 v@p = \(devm_kzalloc\|devm_kmalloc\|kzalloc\|kmalloc\)(es, \(sizeof(*v)\|sizeof(struct I)\), ...);
+|
+v@p = \(devm_kzalloc\|devm_kmalloc\|kzalloc\|kmalloc\)(es, struct_size(v, ...), ...);
+|
+v@p = getter(...);
+)
 
 @script:python@
 v << allocs.v;
@@ -2283,3 +2481,29 @@ s = st(p)
 if len(s['drivers']) == 1 or prb == s['drivers'][-1][1]:
     print('shdev_convert: %s: not converted: probe %s not defined in the '
           'file as int %s(struct platform_device *)' % (p[0].file, prb, prb))
+
+// Every file gets its line: an AMBA driver is refused with the reason, a
+// file without a platform_driver that Coccinelle matches says so.
+@amba depends on convert && !drv@
+identifier d;
+position p;
+@@
+
+struct amba_driver d@p = { ... };
+
+@script:python depends on amba@
+d << amba.d;
+p << amba.p;
+@@
+s = st(p)
+if not s.get('said'):
+    s['said'] = True
+    print('shdev_convert: %s: not converted: AMBA driver (struct '
+          'amba_driver %s): devm_shdev_register() takes a platform device'
+          % (p[0].file, d))
+
+@script:python depends on convert && !drv && !amba@
+@@
+for f in cocci.files():
+    print('shdev_convert: %s: not converted: no struct platform_driver '
+          'with .probe that Coccinelle matches' % f)
