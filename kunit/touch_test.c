@@ -343,4 +343,5 @@ static struct kunit_suite shdev_touch_suite = {
 	.init = kt_test_init,
 	.test_cases = shdev_touch_cases,
 };
+
 kunit_test_suite(shdev_touch_suite);
