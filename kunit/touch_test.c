@@ -244,7 +244,7 @@ static void shdev_touch_test_transfer(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, touch), 0);
 	wait_for_device_probe();
 
-	np = of_find_node_by_path("/shdev-kt-i2c");
+	np = of_find_node_by_path("/i2c");
 	KUNIT_ASSERT_NOT_NULL(test, np);
 	pdev = of_find_device_by_node(np);
 	of_node_put(np);
@@ -252,7 +252,7 @@ static void shdev_touch_test_transfer(struct kunit *test)
 	put_device(&pdev->dev);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev->dev.driver, "i2c-gpio not bound");
 
-	np = of_find_node_by_path("/shdev-kt-i2c/touchscreen@10");
+	np = of_find_node_by_path("/i2c/touchscreen@10");
 	KUNIT_ASSERT_NOT_NULL(test, np);
 	client = of_find_i2c_device_by_node(np);
 	of_node_put(np);
