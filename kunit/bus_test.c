@@ -37,7 +37,7 @@ static irqreturn_t kb_irq_handler(int irq, void *data)
 	WRITE_ONCE(ki->local, true);
 	complete(&ki->done);
 	shdev_exit(ki->kt->sd, idx);
-	return IRQ_HANDLED;
+	return IRQ_RETVAL(ki->local);
 }
 
 static void kb_irq_free(void *data)
