@@ -20,7 +20,6 @@
 
 #include <linux/device.h>
 #include <linux/init.h>
-#include <linux/sched.h>
 #include <linux/serial_core.h>
 #include <linux/shdev.h>
 #include <linux/shdev-consumer.h>
@@ -30,24 +29,13 @@
 struct shdev_tty {
 	struct shdev_consumer consumer;
 	struct uart_port *uport;
-	/*
-	 * The task registering the tty device, while the serial core holds
-	 * the port mutex for it.
-	 */
-	struct task_struct *adding;
 };
-
-/* Devices added from now on are added by the serial core. */
-static bool shdev_tty_ready;
 
 static int shdev_tty_freeze(struct shdev_consumer *c)
 {
 	struct shdev_tty *st = container_of(c, struct shdev_tty, consumer);
 
-	if (READ_ONCE(st->adding) == current)
-		uart_port_freeze_locked(st->uport);
-	else
-		uart_port_freeze(st->uport);
+	uart_port_freeze(st->uport);
 	return 0;
 }
 
@@ -91,7 +79,6 @@ static int shdev_tty_add_dev(struct device *dev)
 	if (!st)
 		return -ENOMEM;
 	st->uport = uport;
-	st->adding = shdev_tty_ready ? current : NULL;
 	st->consumer.ops = &shdev_tty_ops;
 	st->consumer.dev = get_device(dev);
 
@@ -105,7 +92,6 @@ static int shdev_tty_add_dev(struct device *dev)
 				 ret);
 		return ret == -ENODEV ? 0 : ret;
 	}
-	WRITE_ONCE(st->adding, NULL);
 	return 0;
 }
 
@@ -122,12 +108,7 @@ static struct class_interface shdev_tty_interface = {
 
 static int __init shdev_tty_init(void)
 {
-	int ret;
-
-	/* The tty devices there already were not being registered. */
-	ret = class_interface_register(&shdev_tty_interface);
-	shdev_tty_ready = true;
-	return ret;
+	return class_interface_register(&shdev_tty_interface);
 }
 
 /* After the tty class exists, before the serial drivers probe. */

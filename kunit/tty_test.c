@@ -7,6 +7,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/console.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kfifo.h>
@@ -167,16 +168,62 @@ static struct uart_driver ku_driver = {
 	.nr = 1,
 };
 
-static void ku_remove(void *data)
-{
-	struct ku_port *kp = data;
+/* A second driver, whose port is a console: what the console printed. */
+static DEFINE_SPINLOCK(kc_lock);
+static struct ku_port *kc_port;	/* under kc_lock */
+static const char *kc_wanted;	/* under kc_lock */
+static bool kc_seen;		/* @kc_wanted printed, under kc_lock */
+static unsigned int kc_away;	/* writes while frozen, under kc_lock */
 
-	uart_remove_one_port(&ku_driver, &kp->port);
+static void kc_write(struct console *co, const char *s, unsigned int n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kc_lock, flags);
+	if (kc_port && kc_port->port.frozen)
+		kc_away++;
+	if (kc_wanted && strnstr(s, kc_wanted, n))
+		kc_seen = true;
+	spin_unlock_irqrestore(&kc_lock, flags);
 }
 
-/* A port of the test's UART driver on @kt's device, as its probe adds it. */
-static struct ku_port *ku_add(struct kunit *test, struct kt_dev *kt)
+static struct uart_driver kc_driver;
+
+static struct console kc_console = {
+	.name = "ttyKC",
+	.write = kc_write,
+	.device = uart_console_device,
+	/* Enabled without a console= argument, as netconsole is. */
+	.flags = CON_ENABLED,
+	.index = 0,
+	.data = &kc_driver,
+};
+
+static struct uart_driver kc_driver = {
+	.owner = THIS_MODULE,
+	.driver_name = "shdev-kt-console",
+	.dev_name = "ttyKC",
+	.nr = 1,
+	.cons = &kc_console,
+};
+
+struct ku_remove_ctx {
+	struct uart_driver *drv;
+	struct ku_port *kp;
+};
+
+static void ku_remove(void *data)
 {
+	struct ku_remove_ctx *ctx = data;
+
+	uart_remove_one_port(ctx->drv, &ctx->kp->port);
+}
+
+/* A port of @drv on @kt's device, as a UART driver's probe adds it. */
+static struct ku_port *ku_add_to(struct kunit *test, struct kt_dev *kt,
+				 struct uart_driver *drv)
+{
+	struct ku_remove_ctx *ctx;
 	struct ku_port *kp;
 
 	kp = kunit_kzalloc(test, sizeof(*kp), GFP_KERNEL);
@@ -188,11 +235,22 @@ static struct ku_port *ku_add(struct kunit *test, struct kt_dev *kt)
 	kp->port.fifosize = 16;
 	kp->port.uartclk = 1843200;
 	kp->port.line = 0;
+	/* An address, never mapped, for the serial core to configure it. */
+	kp->port.mapbase = KT_MMIO_BASE;
 	spin_lock_init(&kp->port.lock);
-	KUNIT_ASSERT_EQ(test, uart_add_one_port(&ku_driver, &kp->port), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_remove, kp),
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->drv = drv;
+	ctx->kp = kp;
+	KUNIT_ASSERT_EQ(test, uart_add_one_port(drv, &kp->port), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_remove, ctx),
 			0);
 	return kp;
+}
+
+static struct ku_port *ku_add(struct kunit *test, struct kt_dev *kt)
+{
+	return ku_add_to(test, kt, &ku_driver);
 }
 
 static void ku_close(void *data)
@@ -445,6 +503,58 @@ static void shdev_tty_test_not_shared(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(other->sd), 0);
 }
 
+static void kc_forget(void *unused)
+{
+	spin_lock_irq(&kc_lock);
+	kc_port = NULL;
+	kc_wanted = NULL;
+	spin_unlock_irq(&kc_lock);
+}
+
+static bool kc_printed(void)
+{
+	bool seen;
+
+	spin_lock_irq(&kc_lock);
+	seen = kc_seen;
+	spin_unlock_irq(&kc_lock);
+	return seen;
+}
+
+/*
+ * A console on the port prints nothing while away, and what it missed
+ * after the reclaim.
+ */
+static void shdev_tty_test_console(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct ku_port *kp = ku_add_to(test, kt, &kc_driver);
+	unsigned int away;
+
+	KUNIT_ASSERT_TRUE(test, console_is_registered(&kc_console));
+	spin_lock_irq(&kc_lock);
+	kc_port = kp;
+	kc_wanted = "shdev-kt: printed while away";
+	kc_seen = false;
+	kc_away = 0;
+	spin_unlock_irq(&kc_lock);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kc_forget, NULL),
+			0);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_EXPECT_TRUE(test, kp->port.frozen_console);
+	KUNIT_EXPECT_FALSE(test, kc_console.flags & CON_ENABLED);
+	pr_info("shdev-kt: printed while away\n");
+	KUNIT_EXPECT_FALSE(test, kc_printed());
+
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_TRUE(test, kc_printed());
+	spin_lock_irq(&kc_lock);
+	away = kc_away;
+	spin_unlock_irq(&kc_lock);
+	KUNIT_EXPECT_EQ(test, away, 0);
+}
+
 static int shdev_tty_suite_init(struct kunit_suite *suite)
 {
 	int ret = kt_suite_init(suite);
@@ -453,12 +563,19 @@ static int shdev_tty_suite_init(struct kunit_suite *suite)
 		return ret;
 	ret = uart_register_driver(&ku_driver);
 	if (ret)
-		kt_suite_exit(suite);
+		goto exit;
+	ret = uart_register_driver(&kc_driver);
+	if (!ret)
+		return 0;
+	uart_unregister_driver(&ku_driver);
+exit:
+	kt_suite_exit(suite);
 	return ret;
 }
 
 static void shdev_tty_suite_exit(struct kunit_suite *suite)
 {
+	uart_unregister_driver(&kc_driver);
 	uart_unregister_driver(&ku_driver);
 	kt_suite_exit(suite);
 }
@@ -470,6 +587,7 @@ static struct kunit_case shdev_tty_cases[] = {
 	KUNIT_CASE(shdev_tty_test_open_close_while_away),
 	KUNIT_CASE(shdev_tty_test_added_while_away),
 	KUNIT_CASE(shdev_tty_test_not_shared),
+	KUNIT_CASE(shdev_tty_test_console),
 	{}
 };
 
