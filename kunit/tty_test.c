@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/kfifo.h>
 #include <linux/namei.h>
+#include <linux/serial.h>
 #include <linux/serial_core.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
@@ -359,6 +360,9 @@ static void shdev_tty_test_write_while_away(struct kunit *test)
 	ku_expect_sent(test, kp, "local ");
 	KUNIT_EXPECT_EQ(test, kp->start_tx, starts);
 	KUNIT_EXPECT_EQ(test, tty_chars_in_buffer(ku_tty(f)), 10);
+	/* A tty open already opens again, without reaching the port. */
+	KUNIT_EXPECT_FALSE(test, IS_ERR(ku_try_open(test, kp)));
+	KUNIT_EXPECT_EQ(test, kp->startups, 1);
 	/* Nothing asks a transmitter Linux does not have. */
 	ku_tty(f)->ops->wait_until_sent(ku_tty(f), 0);
 	KUNIT_EXPECT_EQ(test, kp->tx_empty, 2);
@@ -405,6 +409,7 @@ static void shdev_tty_test_settings_while_away(struct kunit *test)
 	struct ku_port *kp = ku_add(test, kt);
 	struct file *f = ku_open(test, kp);
 	struct tty_struct *tty = ku_tty(f);
+	struct serial_struct ss = {};
 	struct ktermios t;
 	unsigned int reads;
 
@@ -422,6 +427,7 @@ static void shdev_tty_test_settings_while_away(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tty->ops->tiocmget(tty), -EBUSY);
 	KUNIT_EXPECT_EQ(test, tty->ops->break_ctl(tty, -1), -EBUSY);
 	KUNIT_EXPECT_EQ(test, tty->ops->ioctl(tty, TIOCSERGETLSR, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, tty->ops->set_serial(tty, &ss), -EBUSY);
 	KUNIT_EXPECT_EQ(test, kp->hw_reads, reads);
 
 	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
