@@ -461,6 +461,97 @@ static void shdev_input_test_registered_while_away(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ki_count(ki, EV_KEY, KEY_A, 1), 1);
 }
 
+/* A polled input device, as a keypad without an interrupt has. */
+struct kp_polled {
+	struct ki_input ki;
+	struct kt_dev *kt;
+	spinlock_t lock;	/* protects the counts */
+	unsigned int polls;	/* polls with the device local */
+	unsigned int away;	/* polls with the device away */
+	unsigned int want;	/* polls that complete @polled */
+	struct completion polled;
+};
+
+static void kp_poll(struct input_dev *input)
+{
+	struct kp_polled *kp = container_of(input_get_drvdata(input),
+					    struct kp_polled, ki);
+	bool local;
+	int idx;
+
+	local = shdev_enter(kp->kt->sd, &idx);
+	if (local)
+		shdev_exit(kp->kt->sd, idx);
+	spin_lock(&kp->lock);
+	if (local)
+		kp->polls++;
+	else
+		kp->away++;
+	if (kp->want && kp->polls >= kp->want)
+		complete(&kp->polled);
+	spin_unlock(&kp->lock);
+}
+
+static unsigned int kp_polls(struct kp_polled *kp, unsigned int *away)
+{
+	unsigned int n;
+
+	spin_lock(&kp->lock);
+	n = kp->polls;
+	*away = kp->away;
+	spin_unlock(&kp->lock);
+	return n;
+}
+
+/*
+ * A polled device's poller stops with the freeze and starts again with
+ * the thaw, at the interval its user set meanwhile.
+ */
+static void shdev_input_test_polled(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, NULL);
+	struct input_dev *input;
+	struct kp_polled *kp;
+	unsigned int away;
+
+	kp = kunit_kzalloc(test, sizeof(*kp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kp);
+	kp->kt = kt;
+	spin_lock_init(&kp->lock);
+	init_completion(&kp->polled);
+	spin_lock_init(&kp->ki.lock);
+	init_waitqueue_head(&kp->ki.seen_wait);
+
+	input = input_allocate_device();
+	KUNIT_ASSERT_NOT_NULL(test, input);
+	input->name = "shdev-kt polled";
+	input->dev.parent = &kt->pdev->dev;
+	input_set_drvdata(input, &kp->ki);
+	input_set_capability(input, EV_KEY, KEY_A);
+	KUNIT_ASSERT_EQ(test, input_setup_polling(input, kp_poll), 0);
+	/* Only the poll of the opening, none of the period, before the end. */
+	input_set_max_poll_interval(input, 3600 * MSEC_PER_SEC);
+	input_set_poll_interval(input, 3600 * MSEC_PER_SEC);
+	KUNIT_ASSERT_EQ(test, input_register_device(input), 0);
+	kp->ki.input = input;
+	ki_listen(test, &kp->ki, true);
+	KUNIT_EXPECT_EQ(test, kp_polls(kp, &away), 1);
+
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	/* The user asks for a poll every millisecond meanwhile. */
+	KUNIT_EXPECT_EQ(test, kt_sysfs_write(&input->dev, "poll", "1", 1), 1);
+	KUNIT_EXPECT_EQ(test, kp_polls(kp, &away), 1);
+
+	spin_lock(&kp->lock);
+	kp->want = 4;
+	spin_unlock(&kp->lock);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	/* Polled at the thaw, then every millisecond. */
+	kt_wait(test, &kp->polled);
+	KUNIT_EXPECT_GE(test, kp_polls(kp, &away), 4);
+	KUNIT_EXPECT_EQ(test, away, 0);
+}
+
 /*
  * A serio stack below the fake device: a port, as i8042's, and a child
  * driver, as atkbd, that registers an input device on it.
@@ -984,6 +1075,7 @@ static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_leds),
 	KUNIT_CASE(shdev_input_test_open_close_while_away),
 	KUNIT_CASE(shdev_input_test_registered_while_away),
+	KUNIT_CASE(shdev_input_test_polled),
 	KUNIT_CASE(shdev_serio_test_stack_stays_bound),
 	KUNIT_CASE(shdev_serio_test_frozen_port),
 #if IS_ENABLED(CONFIG_KEYBOARD_GPIO) && IS_ENABLED(CONFIG_GPIO_SIM) && \
