@@ -90,7 +90,7 @@ struct uapi_irq {
 	bool level;
 	struct irqaction act;
 	bool diverted;
-	spinlock_t lock;
+	spinlock_t lock;	/* @ctx, @armed, @masked, @on, @fired */
 	struct eventfd_ctx *ctx;
 	bool armed;
 	bool masked;

@@ -657,6 +657,19 @@ static long ku_region(struct file *file, u32 index,
 					   ri);
 }
 
+static long ku_info(struct file *file, struct shdev_device_info *info)
+{
+	return shdev_uapi_dev_kernel_ioctl(file, SHDEV_DEVICE_GET_INFO, info);
+}
+
+static long ku_irq_info(struct file *file, u32 index,
+			struct shdev_irq_info *ii)
+{
+	memset(ii, 0, sizeof(*ii));
+	ii->index = index;
+	return shdev_uapi_dev_kernel_ioctl(file, SHDEV_DEVICE_GET_IRQ_INFO, ii);
+}
+
 static long ku_set_irq(struct file *file, u32 index, u32 action, s32 fd)
 {
 	struct shdev_irq_set set = {
@@ -719,7 +732,7 @@ static void ku_test_device_info(struct kunit *test)
 	struct shdev_agent_request req;
 	struct shdev_device_info info;
 	struct shdev_region_info ri;
-	struct shdev_irq_info ii = {};
+	struct shdev_irq_info ii;
 	struct shdev_peer *peer;
 	struct file *agent, *file;
 	const struct shdev_agent_resource *r = req.resources;
@@ -743,8 +756,7 @@ static void ku_test_device_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r[6].start, 1);
 	KUNIT_EXPECT_EQ(test, r[6].flags, SHDEV_AGENT_IRQ_EDGE_RISING);
 
-	KUNIT_ASSERT_EQ(test, shdev_uapi_dev_kernel_ioctl(file,
-					SHDEV_DEVICE_GET_INFO, &info), 0);
+	KUNIT_ASSERT_EQ(test, ku_info(file, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.num_regions, 4);
 	KUNIT_EXPECT_EQ(test, info.num_irqs, 3);
 
@@ -761,22 +773,16 @@ static void ku_test_device_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ri.size, KU_PORTS);
 	KUNIT_EXPECT_EQ(test, ku_region(file, 4, &ri), -EINVAL);
 
-	ii.index = KU_IRQ_LEVEL;
-	KUNIT_ASSERT_EQ(test, shdev_uapi_dev_kernel_ioctl(file,
-					SHDEV_DEVICE_GET_IRQ_INFO, &ii), 0);
+	KUNIT_ASSERT_EQ(test, ku_irq_info(file, KU_IRQ_LEVEL, &ii), 0);
 	KUNIT_EXPECT_EQ(test, ii.line, 0);
 	KUNIT_EXPECT_EQ(test, ii.trigger, SHDEV_AGENT_IRQ_LEVEL_HIGH);
 	KUNIT_EXPECT_EQ(test, ii.flags, SHDEV_IRQ_INFO_EVENTFD |
 			SHDEV_IRQ_INFO_MASKABLE | SHDEV_IRQ_INFO_AUTOMASKED);
-	ii.index = KU_IRQ_EDGE;
-	KUNIT_ASSERT_EQ(test, shdev_uapi_dev_kernel_ioctl(file,
-					SHDEV_DEVICE_GET_IRQ_INFO, &ii), 0);
+	KUNIT_ASSERT_EQ(test, ku_irq_info(file, KU_IRQ_EDGE, &ii), 0);
 	KUNIT_EXPECT_EQ(test, ii.line, 1);
 	KUNIT_EXPECT_EQ(test, ii.flags, SHDEV_IRQ_INFO_EVENTFD |
 			SHDEV_IRQ_INFO_MASKABLE);
-	ii.index = 3;
-	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_kernel_ioctl(file,
-					SHDEV_DEVICE_GET_IRQ_INFO, &ii), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ku_irq_info(file, 3, &ii), -EINVAL);
 
 	/* Another file of the same device; none for another request. */
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ku_dev_file(test, agent, req.seq));
@@ -785,8 +791,7 @@ static void ku_test_device_info(struct kunit *test)
 			-ENOENT);
 
 	ku_dev_reclaim(test, d, agent);
-	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_kernel_ioctl(file,
-					SHDEV_DEVICE_GET_INFO, &info), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ku_info(file, &info), -ENODEV);
 	KUNIT_EXPECT_EQ(test, ku_region(file, KU_REG_PAGE, &ri), -ENODEV);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(shdev_uapi_device_file(agent, req.seq)),
 			-ENOENT);
@@ -807,7 +812,7 @@ static void ku_test_device_mmap(struct kunit *test)
 	unsigned long addr;
 	u32 val = 0;
 
-	agent = ku_agent(test, KU_SHORT_MS, &peer);
+	agent = ku_agent(test, KU_WAIT_MS, &peer);
 	file = ku_dev_release(test, d, agent, peer, &req);
 	KUNIT_ASSERT_EQ(test, ku_region(file, KU_REG_PAGE, &ri), 0);
 
@@ -836,6 +841,7 @@ static void ku_test_device_mmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ((u32 *)page_address(d->page))[1], ~KU_MARK);
 
 	/* The agent never answers: revoked, and back, within its timeout. */
+	KUNIT_ASSERT_EQ(test, ka_set_timeout(agent, KU_SHORT_MS), 0);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(d->kt->sd), 0);
 	ku_expect_local(test, d->kt);
 	KUNIT_EXPECT_NE(test, copy_from_user(&val, (void __user *)addr,
@@ -884,11 +890,11 @@ static void ku_test_device_ports(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ku_region(file, KU_REG_PAGE, &mem), 0);
 
 	KUNIT_EXPECT_EQ(test, ku_pread(file, &b, 1, ri.offset + 4), 1);
-	KUNIT_EXPECT_EQ(test, b, (u8)KU_MARK);
+	KUNIT_EXPECT_EQ(test, b, KU_MARK & 0xff);
 	KUNIT_EXPECT_EQ(test, ku_pio.port, KU_PORT + 4);
 	KUNIT_EXPECT_EQ(test, ku_pio.size, 1);
 	KUNIT_EXPECT_EQ(test, ku_pread(file, &w, 2, ri.offset), 2);
-	KUNIT_EXPECT_EQ(test, w, (u16)KU_MARK);
+	KUNIT_EXPECT_EQ(test, w, KU_MARK & 0xffff);
 	KUNIT_EXPECT_EQ(test, ku_pread(file, &l, 4, ri.offset + 1), 4);
 	KUNIT_EXPECT_EQ(test, l, KU_MARK);
 	KUNIT_EXPECT_EQ(test, ku_pio.port, KU_PORT + 1);
