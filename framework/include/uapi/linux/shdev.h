@@ -94,9 +94,9 @@ struct shdev_agent_peer {
 /**
  * struct shdev_agent_resource - one resource of a device
  * @start: first address of an MMIO or I/O port range, or the interrupt's
- *	hardware line: its number in its interrupt controller (hwirq: the GSI
- *	of an x86 IO-APIC line, as KVM_IRQFD takes it; the interrupt
- *	specifier's number in Devicetree), never Linux's interrupt number
+ *	hardware line: its number in its interrupt controller's domain
+ *	(hwirq: the pin of an x86 IO-APIC line, the GSI for the first one, as
+ *	KVM_IRQFD takes it; a GIC interrupt's INTID), never Linux's number
  * @size: length of the range in bytes; 1 for an interrupt
  * @type: %SHDEV_AGENT_RES_MEM, %SHDEV_AGENT_RES_IRQ or %SHDEV_AGENT_RES_IO
  * @flags: for an interrupt, its trigger (%SHDEV_AGENT_IRQ_EDGE_RISING...);
