@@ -614,9 +614,6 @@ static struct ku_dev *ku_dev_create(struct kunit *test)
 		d->irq[i] = irq_create_mapping(domain, i);
 		KUNIT_ASSERT_GT(test, d->irq[i], 0);
 	}
-	/* The simulator has edges only: say the first line is a level. */
-	irqd_set_trigger_type(irq_get_irq_data(d->irq[0]),
-			      IRQ_TYPE_LEVEL_HIGH);
 	KUNIT_ASSERT_EQ(test, irq_set_irq_type(d->irq[1],
 					       IRQ_TYPE_EDGE_RISING), 0);
 	for (i = 0; i < ARRAY_SIZE(d->irq); i++) {
@@ -628,6 +625,12 @@ static struct ku_dev *ku_dev_create(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_irqs_free, d),
 			0);
+	/*
+	 * The simulator has edges only: say, once requested (a request
+	 * programs the line's recorded type), that the first is a level.
+	 */
+	irqd_set_trigger_type(irq_get_irq_data(d->irq[0]),
+			      IRQ_TYPE_LEVEL_HIGH);
 
 	memset(&ku_pio, 0, sizeof(ku_pio));
 	shdev_uapi_set_pio(&ku_pio_ops);
