@@ -34,6 +34,9 @@ static const char * const shdev_modular_kinds[] = {
 #if IS_MODULE(CONFIG_SHDEV_SERIO)
 	"serio",
 #endif
+#if IS_MODULE(CONFIG_SHDEV_I2C)
+	"i2c",
+#endif
 	NULL
 };
 

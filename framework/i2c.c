@@ -94,8 +94,11 @@ static int shdev_i2c_add(struct device *dev, void *unused)
 		put_device(dev);
 		kfree(si);
 	}
-	/* Not below a shared device: nothing to do. */
-	return ret == -ENODEV ? 0 : ret;
+	/*
+	 * Not below a shared device, or met twice while the module loads
+	 * (from the notifier, then from the walk of the bus): nothing to do.
+	 */
+	return ret == -ENODEV || ret == -EEXIST ? 0 : ret;
 }
 
 static int shdev_i2c_remove(struct device *dev, void *unused)
@@ -132,6 +135,10 @@ static void shdev_i2c_cleanup(void)
 	i2c_for_each_dev(NULL, shdev_i2c_remove);
 }
 
+static struct shdev_consumer_kind shdev_i2c_kind = {
+	.name = "i2c",
+};
+
 static int __init shdev_i2c_init(void)
 {
 	int ret;
@@ -140,9 +147,12 @@ static int __init shdev_i2c_init(void)
 	if (ret)
 		return ret;
 	ret = i2c_for_each_dev(NULL, shdev_i2c_add);
-	if (ret)
+	if (ret) {
 		shdev_i2c_cleanup();
-	return ret;
+		return ret;
+	}
+	shdev_consumer_kind_add(&shdev_i2c_kind);
+	return 0;
 }
 
 /* After the I2C bus exists (postcore), before the adapters (subsys on). */
@@ -150,6 +160,7 @@ arch_initcall(shdev_i2c_init);
 
 static void __exit shdev_i2c_exit(void)
 {
+	shdev_consumer_kind_del(&shdev_i2c_kind);
 	shdev_i2c_cleanup();
 }
 module_exit(shdev_i2c_exit);
