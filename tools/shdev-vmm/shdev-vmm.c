@@ -67,18 +67,21 @@ struct region {
 	size_t map_len;
 	int slot;			/* MEM: the memory slot */
 	int efd;			/* IRQ: the eventfd wired with KVM_IRQFD */
+	uint64_t offset;		/* MEM, IO: in the device file */
+	unsigned int index;		/* IRQ: in the device file */
 };
 
 struct device {
 	char name[SHDEV_AGENT_DEVICE_LEN];
 	struct region r[SHDEV_AGENT_MAX_RESOURCES];
 	unsigned int nr;
+	int fd;				/* the device file, or -1 */
 	bool live;			/* granted now */
 	bool reclaimed;			/* granted once and taken back */
 };
 
 static struct {
-	int kvm, vm, vcpu, devmem;
+	int kvm, vm, vcpu, devmem, agent;
 	struct kvm_run *run;
 	uint8_t *ram;
 	unsigned int width, height;
@@ -238,7 +241,18 @@ static void vmm_port(uint16_t port, bool out, uint8_t *data)
 			if (r->type != SHDEV_AGENT_RES_IO || port < r->start ||
 			    port >= r->start + r->size)
 				continue;
-			if (d->live) {
+			if (d->live && d->fd >= 0) {
+				off_t off = r->offset + port - r->start;
+				ssize_t n = out ? pwrite(d->fd, data, 1, off) :
+						  pread(d->fd, data, 1, off);
+
+				/* Revoked by the kernel: the access faults. */
+				if (n != 1) {
+					vmm.faults_port++;
+					if (!out)
+						*data = 0xff;
+				}
+			} else if (d->live) {
 				if (out)
 					outb(*data, port);
 				else
@@ -331,7 +345,10 @@ static void *vcpu_main(void *unused)
 	}
 }
 
-/* Stand-in for the interrupt's eventfd: the i8042's status, polled. */
+/*
+ * Without a device file, a stand-in for the interrupt's eventfd: the
+ * i8042's status, polled.
+ */
 static void *poll_main(void *unused)
 {
 	(void)unused;
@@ -345,7 +362,7 @@ static void *poll_main(void *unused)
 			uint16_t status = 0;
 			int efd = -1;
 
-			if (!d->live)
+			if (!d->live || d->fd >= 0)
 				continue;
 			for (j = 0; j < d->nr; j++) {
 				if (d->r[j].type == SHDEV_AGENT_RES_IO &&
@@ -366,7 +383,7 @@ static void *poll_main(void *unused)
 
 /* Requests. */
 
-static int map_mem(struct region *r, bool first_fb)
+static int map_mem(struct device *d, struct region *r, bool first_fb)
 {
 	struct kvm_userspace_memory_region mem = { 0 };
 	struct shdev_vmm_info *info;
@@ -375,13 +392,19 @@ static int map_mem(struct region *r, bool first_fb)
 	if (r->start % page || r->start + r->size > 0x100000000ULL ||
 	    r->start < SHDEV_VMM_RAM)
 		return -EINVAL;
-	if (vmm.devmem < 0)
-		vmm.devmem = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
-	if (vmm.devmem < 0)
-		return -errno;
 	r->map_len = (r->size + page - 1) / page * page;
-	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      vmm.devmem, r->start);
+	if (d->fd >= 0) {
+		r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, d->fd, r->offset);
+	} else {
+		if (vmm.devmem < 0)
+			vmm.devmem = open("/dev/mem",
+					  O_RDWR | O_SYNC | O_CLOEXEC);
+		if (vmm.devmem < 0)
+			return -errno;
+		r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, vmm.devmem, r->start);
+	}
 	if (r->map == MAP_FAILED)
 		return -errno;
 	r->slot = vmm.next_slot++;
@@ -422,9 +445,13 @@ static void unmap_mem(struct region *r)
 	r->map = NULL;
 }
 
-static int wire_irq(struct region *r)
+static int wire_irq(struct device *d, struct region *r)
 {
 	struct kvm_irqfd irqfd = { 0 };
+	struct shdev_irq_set set = {
+		.index = r->index, .action = SHDEV_IRQ_SET_EVENTFD,
+	};
+	int err;
 
 	r->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->efd < 0)
@@ -432,8 +459,17 @@ static int wire_irq(struct region *r)
 	irqfd.fd = r->efd;
 	irqfd.gsi = r->start;
 	if (ioctl(vmm.vm, KVM_IRQFD, &irqfd)) {
-		int err = -errno;
-
+		err = -errno;
+		close(r->efd);
+		r->efd = -1;
+		return err;
+	}
+	/* The kernel signals it when the line fires. */
+	set.fd = r->efd;
+	if (d->fd >= 0 && ioctl(d->fd, SHDEV_DEVICE_SET_IRQ, &set)) {
+		err = -errno;
+		irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+		ioctl(vmm.vm, KVM_IRQFD, &irqfd);
 		close(r->efd);
 		r->efd = -1;
 		return err;
@@ -494,18 +530,69 @@ static void reclaim(struct device *d)
 		else if (d->r[i].type == SHDEV_AGENT_RES_IRQ)
 			unwire_irq(&d->r[i]);
 	}
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
 	pthread_mutex_unlock(&vmm.lock);
 }
 
-static int release(struct device *d, const struct shdev_agent_request *req)
+/*
+ * The device's regions and interrupts from its file: each region, then
+ * each interrupt, in the device file's order.
+ */
+static int from_device_file(struct device *d, uint64_t seq)
+{
+	struct shdev_device_info info = { 0 };
+	unsigned int i;
+
+	d->fd = ioctl(vmm.agent, SHDEV_AGENT_IOC_DEVICE_FD, &seq);
+	if (d->fd < 0)
+		return -errno;
+	if (ioctl(d->fd, SHDEV_DEVICE_GET_INFO, &info))
+		return -errno;
+	if (info.num_regions + info.num_irqs > SHDEV_AGENT_MAX_RESOURCES)
+		return -E2BIG;
+	for (i = 0; i < info.num_regions; i++) {
+		struct shdev_region_info ri = { .index = i };
+
+		if (ioctl(d->fd, SHDEV_DEVICE_GET_REGION_INFO, &ri))
+			return -errno;
+		if (ri.type == SHDEV_AGENT_RES_MEM &&
+		    !(ri.flags & SHDEV_REGION_MMAP))
+			return -EOPNOTSUPP;
+		d->r[d->nr++] = (struct region){
+			.type = ri.type, .start = ri.start, .size = ri.size,
+			.offset = ri.offset, .efd = -1,
+		};
+	}
+	for (i = 0; i < info.num_irqs; i++) {
+		struct shdev_irq_info ii = { .index = i };
+
+		if (ioctl(d->fd, SHDEV_DEVICE_GET_IRQ_INFO, &ii))
+			return -errno;
+		/* Unmasking a level-triggered line is not done here. */
+		if (!(ii.flags & SHDEV_IRQ_INFO_EVENTFD) ||
+		    (ii.flags & SHDEV_IRQ_INFO_AUTOMASKED))
+			return -EOPNOTSUPP;
+		d->r[d->nr++] = (struct region){
+			.type = SHDEV_AGENT_RES_IRQ, .start = ii.line, .size = 1,
+			.index = i, .efd = -1,
+		};
+	}
+	return 0;
+}
+
+/*
+ * Without a device file (a kernel whose backend does not hand them out),
+ * the request's resources, or those given with -r for a request that
+ * lists none.
+ */
+static void from_request(struct device *d, const struct shdev_agent_request *req)
 {
 	const struct shdev_agent_resource *res = req->resources;
 	unsigned int i, nr = req->nr_resources;
-	char what[512];
-	int err = 0;
 
 	if (!nr) {
-		/* Resources the request does not list, given with -r. */
 		res = vmm.extra;
 		for (i = 0; i < vmm.nr_extra; i++)
 			if (!strcmp(vmm.extra_dev[i], req->device))
@@ -513,39 +600,60 @@ static int release(struct device *d, const struct shdev_agent_request *req)
 					.type = res[i].type,
 					.start = res[i].start,
 					.size = res[i].size,
+					.efd = -1,
 				};
-	} else {
-		for (i = 0; i < nr && i < SHDEV_AGENT_MAX_RESOURCES; i++)
-			d->r[i] = (struct region){
-				.type = res[i].type,
-				.start = res[i].start,
-				.size = res[i].size,
-			};
-		d->nr = i;
+		return;
+	}
+	for (i = 0; i < nr && i < SHDEV_AGENT_MAX_RESOURCES; i++)
+		d->r[d->nr++] = (struct region){
+			.type = res[i].type,
+			.start = res[i].start,
+			.size = res[i].size,
+			.efd = -1,
+		};
+}
+
+static int release(struct device *d, const struct shdev_agent_request *req)
+{
+	char what[512];
+	unsigned int i;
+	int err;
+
+	d->nr = 0;
+	err = from_device_file(d, req->seq);
+	if (err == -ENOTTY || err == -EINVAL) {
+		if (d->fd >= 0)
+			close(d->fd);
+		d->fd = -1;
+		d->nr = 0;
+		from_request(d, req);
+		err = 0;
 	}
 	pthread_mutex_lock(&vmm.lock);
 	for (i = 0; i < d->nr && !err; i++) {
 		struct region *r = &d->r[i];
 
-		r->efd = -1;
 		if (r->type == SHDEV_AGENT_RES_MEM)
-			err = map_mem(r, !vmm.have_fb);
+			err = map_mem(d, r, !vmm.have_fb);
 		else if (r->type == SHDEV_AGENT_RES_IRQ)
-			err = wire_irq(r);
+			err = wire_irq(d, r);
 	}
 	if (err) {
 		/* All or nothing. */
-		d->nr = i - 1;
+		d->nr = i ? i - 1 : 0;
 		pthread_mutex_unlock(&vmm.lock);
 		reclaim(d);
 		d->reclaimed = false;
+		say("release %s failed: %s", d->name, strerror(-err));
 		return err;
 	}
 	d->live = true;
 	d->reclaimed = false;
 	pthread_mutex_unlock(&vmm.lock);
 	describe(what, sizeof(what), d);
-	say("release %s:%s", d->name, what);
+	say("release %s (%s):%s", d->name,
+	    d->fd >= 0 ? "device file" : "no device file: /dev/mem, iopl",
+	    what);
 	return 0;
 }
 
@@ -560,6 +668,7 @@ static struct device *device_of(const char *name)
 		return NULL;
 	snprintf(vmm.dev[vmm.nr_dev].name, sizeof(vmm.dev[0].name), "%s",
 		 name);
+	vmm.dev[vmm.nr_dev].fd = -1;
 	return &vmm.dev[vmm.nr_dev++];
 }
 
@@ -573,7 +682,6 @@ static void handle(int fd, const struct shdev_agent_request *req)
 	} else if (req->op == SHDEV_AGENT_RELEASE) {
 		if (d->live)
 			reclaim(d);
-		d->nr = 0;
 		ans.error = release(d, req);
 	} else if (req->op == SHDEV_AGENT_RECLAIM) {
 		if (d->live) {
@@ -690,6 +798,7 @@ int main(int argc, char **argv)
 		die("iopl");
 	vm_create(program);
 	fd = declare("/dev/shdev-agent", peer);
+	vmm.agent = fd;
 
 	for (;;) {
 		struct pollfd p[2] = {
