@@ -193,7 +193,11 @@ static void vm_create(const char *program)
 	sregs.cs = seg;
 	seg.selector = 0x10;
 	seg.type = 0x03;		/* data: read, write, accessed */
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = seg;
+	sregs.ds = seg;
+	sregs.es = seg;
+	sregs.fs = seg;
+	sregs.gs = seg;
+	sregs.ss = seg;
 	/* Protected mode, caches on, no paging. */
 	sregs.cr0 = (sregs.cr0 | 0x1) & ~0x60000000ULL;
 	if (ioctl(vmm.vcpu, KVM_SET_SREGS, &sregs))
@@ -613,7 +617,7 @@ static void from_request(struct device *d, const struct shdev_agent_request *req
 		};
 }
 
-static int release(struct device *d, const struct shdev_agent_request *req)
+static int grant(struct device *d, const struct shdev_agent_request *req)
 {
 	char what[512];
 	unsigned int i;
@@ -682,7 +686,7 @@ static void handle(int fd, const struct shdev_agent_request *req)
 	} else if (req->op == SHDEV_AGENT_RELEASE) {
 		if (d->live)
 			reclaim(d);
-		ans.error = release(d, req);
+		ans.error = grant(d, req);
 	} else if (req->op == SHDEV_AGENT_RECLAIM) {
 		if (d->live) {
 			reclaim(d);
@@ -734,7 +738,8 @@ static void add_extra(char *arg)
 		help();
 	r->start = strtoull(start, NULL, 0);
 	r->size = strtoull(size, NULL, 0);
-	strcpy(vmm.extra_dev[vmm.nr_extra++], dev);
+	snprintf(vmm.extra_dev[vmm.nr_extra++], SHDEV_AGENT_DEVICE_LEN, "%s",
+		 dev);
 }
 
 static int declare(const char *path, char *arg)
@@ -818,10 +823,9 @@ int main(int argc, char **argv)
 				break;
 			if (!strncmp(cmd, "faults", 6)) {
 				pthread_mutex_lock(&vmm.lock);
-				say("faults after the reclaim: %lu (%lu memory, %lu port accesses); other exits %lu",
+				say("faults after the reclaim: %lu (%lu memory, %lu port)",
 				    vmm.faults_mem + vmm.faults_port,
-				    vmm.faults_mem, vmm.faults_port,
-				    vmm.stray);
+				    vmm.faults_mem, vmm.faults_port);
 				pthread_mutex_unlock(&vmm.lock);
 			}
 		}
