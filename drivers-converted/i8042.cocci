@@ -12,7 +12,9 @@
 /// that the peer's keystrokes stay the peer's.  The panic blink leaves the
 /// controller alone too.  The core disables the controller's interrupts
 /// (1 and 12, named with shdev_add_irq()) after quiesce and enables them
-/// before resume.  resume drops the bytes the peer left unread and writes
+/// before resume.  On x86 its ports (0x60 and 0x64, or where firmware
+/// put them) are named with shdev_add_resource(), so that a backend hands
+/// them to the peer.  resume drops the bytes the peer left unread and writes
 /// the driver's command byte (i8042_ctr) again, since the peer may have
 /// changed it.
 ///
@@ -144,6 +146,23 @@ identifier dev;
 identifier dev;
 @@
 
++/*
++ * Its ports, for a backend to hand to the peer: on x86, where they are
++ * I/O ports (elsewhere the registers may be MMIO addresses).
++ */
++static int i8042_shdev_add_ports(struct shdev *sd)
++{
++	struct resource port[2];
++	int error;
++
++	if (!IS_ENABLED(CONFIG_X86))
++		return 0;
++	port[0] = DEFINE_RES_IO((unsigned long)I8042_DATA_REG, 1);
++	port[1] = DEFINE_RES_IO((unsigned long)I8042_COMMAND_REG, 1);
++	error = shdev_add_resource(sd, &port[0]);
++	return error ?: shdev_add_resource(sd, &port[1]);
++}
++
 +static const struct shdev_ops i8042_shdev_ops = {
 +	.quiesce = i8042_shdev_quiesce,
 +	.resume = i8042_shdev_resume,
@@ -177,10 +196,15 @@ statement S;
 +	sd = devm_shdev_register(dev, &i8042_shdev_ops, NULL);
 +	if (IS_ERR(sd))
 +		return PTR_ERR(sd);
-+	/* Its interrupts are not its platform device's resources. */
++	/*
++	 * Its interrupts are not its platform device's resources, nor are
++	 * its ports: name them, for the core and for the peer.
++	 */
 +	error = shdev_add_irq(sd, I8042_KBD_IRQ);
 +	if (!error)
 +		error = shdev_add_irq(sd, I8042_AUX_IRQ);
++	if (!error)
++		error = i8042_shdev_add_ports(sd);
 +	if (error)
 +		return error;
  	if (i8042_reset == I8042_RESET_ALWAYS) S

@@ -144,6 +144,63 @@ const struct resource *shdev_get_resource(const struct shdev *sd,
 }
 EXPORT_SYMBOL_NS_GPL(shdev_get_resource, SHDEV);
 
+/* Append @r to @res[*@n], unless an interrupt already there. */
+static int shdev_res_add(struct resource *res, unsigned int max,
+			 unsigned int *n, const struct resource *r)
+{
+	unsigned int i;
+
+	if (resource_type(r) == IORESOURCE_IRQ)
+		for (i = 0; i < *n; i++)
+			if (resource_type(&res[i]) == IORESOURCE_IRQ &&
+			    res[i].start == r->start)
+				return 0;
+	if (*n == max)
+		return -E2BIG;
+	res[(*n)++] = *r;
+	return 0;
+}
+
+/**
+ * shdev_get_resources() - every resource a peer needs to drive the device
+ * @sd: the shared device
+ * @res: where to copy them
+ * @max: room in @res
+ *
+ * The platform device's resources, then its interrupts that only firmware
+ * describes (Devicetree gives a platform device no interrupt resources),
+ * then the ranges and interrupts the driver added with
+ * shdev_add_resource() and shdev_add_irq().  Interrupts are Linux's
+ * numbers, each listed once; irq_get_irq_data() gives their hardware line
+ * and trigger.
+ *
+ * Context: a backend operation, with the unit's transfer lock held.
+ * Return: the number of resources copied, or -E2BIG when @max is short.
+ */
+int shdev_get_resources(const struct shdev *sd, struct resource *res,
+			unsigned int max)
+{
+	struct platform_device *pdev = sd->pdev;
+	unsigned int i, n = 0, nr_irqs = max(platform_irq_count(pdev), 0);
+	int irq, ret = 0;
+
+	lockdep_assert_held(&sd->unit->lock);
+	for (i = 0; !ret && i < pdev->num_resources; i++)
+		ret = shdev_res_add(res, max, &n, &pdev->resource[i]);
+	for (i = 0; !ret && i < nr_irqs; i++) {
+		irq = platform_get_irq_optional(pdev, i);
+		if (irq > 0)
+			ret = shdev_res_add(res, max, &n,
+					    &DEFINE_RES_IRQ(irq));
+	}
+	for (i = 0; !ret && i < sd->nr_ranges; i++)
+		ret = shdev_res_add(res, max, &n, &sd->ranges[i]);
+	for (i = 0; !ret && i < sd->nr_irqs; i++)
+		ret = shdev_res_add(res, max, &n, &DEFINE_RES_IRQ(sd->irqs[i]));
+	return ret ?: n;
+}
+EXPORT_SYMBOL_NS_GPL(shdev_get_resources, SHDEV);
+
 /**
  * shdev_held_since_boot() - whether a device is its peer's since boot
  * @sd: the shared device

@@ -94,6 +94,53 @@ unlock:
 }
 EXPORT_SYMBOL_NS_GPL(shdev_add_irq, SHDEV);
 
+/**
+ * shdev_add_resource() - name a resource of the device that is not its own
+ * @sd: the shared device
+ * @res: an MMIO range (%IORESOURCE_MEM), an I/O port range
+ *	(%IORESOURCE_IO) or an interrupt (%IORESOURCE_IRQ, Linux's number)
+ *
+ * A transfer hands the peer the platform device's resources, its
+ * interrupts from firmware, and what the driver adds here: a legacy
+ * controller at fixed ports and interrupts (i8042) has no resources of
+ * its own.  An interrupt is added as with shdev_add_irq(); a range is
+ * copied, and adding the same range twice adds it once.
+ *
+ * Context: process context, from the driver's probe.
+ * Return: 0, -EINVAL for an empty range or another type, -ENOSPC past
+ * %SHDEV_RANGES_MAX ranges or %SHDEV_IRQS_MAX interrupts.
+ */
+int shdev_add_resource(struct shdev *sd, const struct resource *res)
+{
+	unsigned long type = resource_type(res);
+	unsigned int i;
+	int ret = 0;
+
+	if (type == IORESOURCE_IRQ)
+		return res->start > 0 && res->start <= UINT_MAX ?
+			shdev_add_irq(sd, res->start) : -EINVAL;
+	if ((type != IORESOURCE_MEM && type != IORESOURCE_IO) ||
+	    res->end < res->start)
+		return -EINVAL;
+	mutex_lock(&sd->unit->lock);
+	for (i = 0; i < sd->nr_ranges; i++)
+		if (resource_type(&sd->ranges[i]) == type &&
+		    sd->ranges[i].start == res->start &&
+		    sd->ranges[i].end == res->end)
+			goto unlock;
+	if (sd->nr_ranges == ARRAY_SIZE(sd->ranges)) {
+		ret = -ENOSPC;
+	} else {
+		sd->ranges[sd->nr_ranges++] =
+			DEFINE_RES_NAMED(res->start, resource_size(res),
+					 dev_name(&sd->pdev->dev), type);
+	}
+unlock:
+	mutex_unlock(&sd->unit->lock);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(shdev_add_resource, SHDEV);
+
 /* Open or close one device's gate; readers see it at their next entry. */
 void shdev_gate_set(struct shdev *sd, bool away)
 {

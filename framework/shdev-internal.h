@@ -23,6 +23,7 @@
 #ifndef __SHDEV_INTERNAL_H
 #define __SHDEV_INTERNAL_H
 
+#include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -116,6 +117,9 @@ struct shdev {
 	unsigned int irqs[SHDEV_IRQS_MAX];
 	unsigned int nr_off;		/* disabled by the core, under the lock */
 	unsigned int irqs_off[SHDEV_IRQS_MAX * 2];
+	/* MMIO and port ranges added with shdev_add_resource(). */
+	unsigned int nr_ranges;
+	struct resource ranges[SHDEV_RANGES_MAX];
 
 	/* Under the unit's lock. */
 	bool left;			/* the peer has had the resources */

@@ -16,10 +16,22 @@
  * the device as away and the reclaim that follows a failed release asks
  * the agent to take it back.
  *
+ * For each device it is asked to release, the agent gets a file of the
+ * device (uapi-dev.c) through which it maps the MMIO, reads and writes
+ * the ports and gets the interrupts.  Revoking that file is the kernel's
+ * part of every reclaim, done first, before the agent is asked and before
+ * any driver resumes: so a reclaim of a device released through this
+ * backend completes when the kernel has revoked it, even if the agent
+ * does not answer in time; only an error the agent answers (something it
+ * could not take back outside the kernel) fails it.  A failed release
+ * revokes the file too.
+ *
  * The agent closing its file, or dying, is the death of every peer it
  * declared: a VMM's guests end with it.  Requests in flight fail, the core
- * reclaims the peers' devices (a reclaim without an agent succeeds, since
- * a peer without its VMM holds nothing) and the peers are unregistered.
+ * reclaims the peers' devices, which revokes their files (a reclaim
+ * without an agent then succeeds: the kernel took back what it gave, and
+ * a peer without its VMM holds nothing else) and the peers are
+ * unregistered.
  */
 
 #define pr_fmt(fmt) "shdev-uapi: " fmt
@@ -28,6 +40,7 @@
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ioport.h>
 #include <linux/jiffies.h>
@@ -78,6 +91,7 @@ struct uapi_peer {
  */
 struct uapi_req {
 	struct shdev_agent_request msg;
+	struct uapi_dev *vd;	/* a release's device file */
 	struct completion done;
 	struct list_head node;
 	bool sent;		/* the agent read it */
@@ -86,9 +100,16 @@ struct uapi_req {
 	int error;
 };
 
-/* A device the peer may hold something of. */
+/*
+ * A device the peer may hold something of, from the start of its release
+ * until its reclaim: @seq is the release request's, whose device file
+ * @vd is.
+ */
 struct uapi_hold {
 	const struct shdev *sd;
+	struct uapi_peer *peer;
+	u64 seq;
+	struct uapi_dev *vd;
 	struct list_head node;
 };
 
@@ -136,12 +157,14 @@ static struct uapi_hold *uapi_hold_find(const struct shdev *sd)
 	return NULL;
 }
 
+/* Called with uapi_lock held; the device file is revoked already. */
 static void uapi_hold_drop(const struct shdev *sd)
 {
 	struct uapi_hold *h = uapi_hold_find(sd);
 
 	if (h) {
 		list_del(&h->node);
+		uapi_dev_put(h->vd);
 		kfree(h);
 	}
 }
@@ -160,14 +183,33 @@ static u32 uapi_res_type(const struct resource *res)
 	}
 }
 
+static void uapi_req_free(struct uapi_req *req)
+{
+	if (req->vd) {
+		/* Never handed over: nothing to revoke but the state. */
+		uapi_dev_revoke(req->vd);
+		uapi_dev_put(req->vd);
+	}
+	kfree(req);
+}
+
+/*
+ * A request for @sd with every resource a VMM needs, interrupts as their
+ * hardware line and trigger; a release's comes with its device file.
+ */
 static struct uapi_req *uapi_req_new(u32 op, struct shdev_peer *peer,
 				     struct shdev *sd)
 {
-	unsigned int i, n = shdev_num_resources(sd);
+	struct resource *res __free(kfree) = NULL;
 	struct uapi_req *req;
+	int i, n;
 
-	if (n > SHDEV_AGENT_MAX_RESOURCES)
-		return ERR_PTR(-E2BIG);
+	res = kcalloc(SHDEV_AGENT_MAX_RESOURCES, sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return ERR_PTR(-ENOMEM);
+	n = shdev_get_resources(sd, res, SHDEV_AGENT_MAX_RESOURCES);
+	if (n < 0)
+		return ERR_PTR(n);
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
@@ -179,17 +221,28 @@ static struct uapi_req *uapi_req_new(u32 op, struct shdev_peer *peer,
 	strscpy(req->msg.peer, peer->name);
 	strscpy(req->msg.device, dev_name(shdev_dev(sd)));
 	for (i = 0; i < n; i++) {
-		const struct resource *res = shdev_get_resource(sd, i);
 		struct shdev_agent_resource *r = &req->msg.resources[i];
 
-		r->type = uapi_res_type(res);
+		r->type = uapi_res_type(&res[i]);
 		if (!r->type) {
 			kfree(req);
 			return ERR_PTR(-EOPNOTSUPP);
 		}
-		r->start = res->start;
-		r->size = resource_size(res);
+		r->start = res[i].start;
+		r->size = resource_size(&res[i]);
+		if (r->type == SHDEV_AGENT_RES_IRQ)
+			uapi_irq_hw(res[i].start, &r->start, &r->flags);
 	}
+	if (op == SHDEV_AGENT_RELEASE) {
+		req->vd = uapi_dev_new(res, n);
+		if (!req->vd) {
+			kfree(req);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	mutex_lock(&uapi_lock);
+	req->msg.seq = ++uapi_seq;
+	mutex_unlock(&uapi_lock);
 	return req;
 }
 
@@ -211,7 +264,6 @@ static int uapi_call(struct uapi_req *req)
 		mutex_unlock(&uapi_lock);
 		return -ENOTCONN;
 	}
-	req->msg.seq = ++uapi_seq;
 	timeout = a->timeout;
 	list_add_tail(&req->node, &a->queue);
 	wake_up_interruptible(&a->wq);
@@ -264,46 +316,71 @@ static int uapi_release(struct shdev_peer *peer, struct shdev *sd)
 		return PTR_ERR(req);
 	hold = kzalloc(sizeof(*hold), GFP_KERNEL);
 	if (!hold) {
-		kfree(req);
+		uapi_req_free(req);
 		return -ENOMEM;
 	}
 	hold->sd = sd;
+	hold->peer = container_of(peer, struct uapi_peer, peer);
+	hold->seq = req->msg.seq;
+	hold->vd = req->vd;
+	req->vd = NULL;
+	/* On record from now: the agent may ask for the device file. */
+	mutex_lock(&uapi_lock);
+	list_add_tail(&hold->node, &uapi_holds);
+	mutex_unlock(&uapi_lock);
 
 	ret = uapi_call(req);
 	if (!ret)
 		ret = req->error;
+	/* A failed release leaves nothing of the device in the agent's hands. */
+	if (ret)
+		uapi_dev_revoke(hold->vd);
 	/*
 	 * Done, or read and not answered in time: the agent may have moved
 	 * something, and the reclaim the core runs next asks it back.  An
 	 * error answered means the agent undid what it did.
 	 */
-	if (!ret || ((ret == -ETIMEDOUT || ret == -EINTR) && req->sent)) {
+	if (ret && !((ret == -ETIMEDOUT || ret == -EINTR) && req->sent)) {
 		mutex_lock(&uapi_lock);
-		list_add_tail(&hold->node, &uapi_holds);
+		uapi_hold_drop(sd);
 		mutex_unlock(&uapi_lock);
-		hold = NULL;
 	}
 	if (ret)
 		dev_dbg(shdev_dev(sd), "release to %s: %d\n", peer->name, ret);
-	kfree(hold);
-	kfree(req);
+	uapi_req_free(req);
 	return ret;
 }
 
 static int uapi_reclaim(struct shdev_peer *peer, struct shdev *sd)
 {
 	bool boot = shdev_held_since_boot(sd);
+	struct uapi_dev *vd = NULL;
+	struct uapi_hold *hold;
 	struct uapi_req *req;
 	bool away, agent;
 	int ret;
 
 	mutex_lock(&uapi_lock);
-	away = boot || uapi_hold_find(sd);
+	hold = uapi_hold_find(sd);
+	if (hold)
+		vd = hold->vd;
+	away = boot || hold;
 	agent = uapi_peer_live(peer);
-	/* No agent: the peer's VMM is gone, the peer holds nothing. */
-	if (away && !agent)
-		uapi_hold_drop(sd);
 	mutex_unlock(&uapi_lock);
+
+	/*
+	 * The kernel's part first, whatever the agent does: no mapping, port
+	 * or interrupt it was given reaches the device anymore.  The hold,
+	 * and so @vd, only goes under the unit's transfer lock, held here.
+	 */
+	uapi_dev_revoke(vd);
+
+	/* No agent: the peer's VMM is gone, the peer holds nothing more. */
+	if (away && !agent) {
+		mutex_lock(&uapi_lock);
+		uapi_hold_drop(sd);
+		mutex_unlock(&uapi_lock);
+	}
 	if (!away || !agent)
 		return 0;
 
@@ -311,7 +388,14 @@ static int uapi_reclaim(struct shdev_peer *peer, struct shdev *sd)
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	ret = uapi_call(req);
-	if (ret == -ENOTCONN)
+	/*
+	 * Told, killably and within the agent's timeout, so that a VMM can
+	 * drop its slots.  Gone, late or killed: what the kernel gave is
+	 * revoked, which is the reclaim of a device the agent got through
+	 * its file; only one held since boot, which the kernel never gave,
+	 * needs the agent's answer.
+	 */
+	if (ret == -ENOTCONN || (vd && (ret == -ETIMEDOUT || ret == -EINTR)))
 		ret = 0;
 	else if (!ret)
 		ret = req->error;
@@ -322,7 +406,7 @@ static int uapi_reclaim(struct shdev_peer *peer, struct shdev *sd)
 	} else {
 		dev_dbg(shdev_dev(sd), "reclaim from %s: %d\n", peer->name, ret);
 	}
-	kfree(req);
+	uapi_req_free(req);
 	return ret;
 }
 
@@ -566,6 +650,32 @@ static int uapi_add_peer(struct uapi_agent *a,
 	return ret;
 }
 
+/*
+ * A new file of the device of release request @seq, which this agent's
+ * peer holds (or is being given), until the kernel revokes it.
+ */
+static struct file *uapi_device_file(struct uapi_agent *a, u64 seq)
+{
+	struct uapi_dev *vd = NULL;
+	struct uapi_hold *h;
+	struct file *file;
+
+	mutex_lock(&uapi_lock);
+	list_for_each_entry(h, &uapi_holds, node) {
+		if (h->seq == seq && h->peer->agent == a && !a->dead) {
+			vd = h->vd;
+			uapi_dev_get(vd);
+			break;
+		}
+	}
+	mutex_unlock(&uapi_lock);
+	if (!vd)
+		return ERR_PTR(-ENOENT);
+	file = uapi_dev_file(vd);
+	uapi_dev_put(vd);
+	return file == ERR_PTR(-ENODEV) ? ERR_PTR(-ENOENT) : file;
+}
+
 static long uapi_do_ioctl(struct uapi_agent *a, unsigned int cmd, void *arg)
 {
 	u32 ms;
@@ -591,8 +701,26 @@ static long uapi_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	union {
 		struct shdev_agent_peer peer;
 		u32 ms;
+		u64 seq;
 	} buf;
+	struct file *dev;
+	int fd;
 
+	if (cmd == SHDEV_AGENT_IOC_DEVICE_FD) {
+		if (copy_from_user(&buf.seq, (void __user *)arg,
+				   sizeof(buf.seq)))
+			return -EFAULT;
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0)
+			return fd;
+		dev = uapi_device_file(file->private_data, buf.seq);
+		if (IS_ERR(dev)) {
+			put_unused_fd(fd);
+			return PTR_ERR(dev);
+		}
+		fd_install(fd, dev);
+		return fd;
+	}
 	if (cmd != SHDEV_AGENT_IOC_ADD_PEER && cmd != SHDEV_AGENT_IOC_SET_TIMEOUT)
 		return -ENOTTY;
 	if (copy_from_user(&buf, (void __user *)arg, _IOC_SIZE(cmd)))
@@ -648,6 +776,22 @@ VISIBLE_IF_KUNIT dev_t shdev_uapi_devt(void)
 	return MKDEV(MISC_MAJOR, uapi_misc.minor);
 }
 EXPORT_SYMBOL_IF_KUNIT(shdev_uapi_devt);
+
+/**
+ * shdev_uapi_device_file() - %SHDEV_AGENT_IOC_DEVICE_FD, from the kernel
+ * @agent: the agent's file
+ * @seq: the release request's sequence number
+ *
+ * Return: the device file, or what the ioctl fails with.
+ */
+VISIBLE_IF_KUNIT struct file *shdev_uapi_device_file(struct file *agent,
+						     u64 seq)
+{
+	if (agent->f_op != &uapi_fops)
+		return ERR_PTR(-ENOTTY);
+	return uapi_device_file(agent->private_data, seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(shdev_uapi_device_file);
 #endif
 
 static int __init uapi_init(void)

@@ -61,6 +61,9 @@
  * @stall: make the backend stop answering (@on) or answer again; NULL for
  *	a backend without timeouts
  * @stall_err: the error of an operation that timed out
+ * @revokes: a reclaim completes once the kernel has revoked what the
+ *	backend gave, without waiting for the hypervisor's side (the uapi
+ *	backend's device files), so a reclaim that times out succeeds
  * @no_timeout: why @stall is NULL
  * @evidence: make the evidence the backend obtains valid or not; NULL for
  *	a backend without &shdev_backend_ops.attest
@@ -77,6 +80,7 @@ struct kc_backend {
 	u64 (*calls)(void);
 	void (*stall)(bool on);
 	int stall_err;
+	bool revokes;
 	const char *no_timeout;
 	void (*evidence)(bool valid);
 	const char *no_attest;
@@ -231,6 +235,7 @@ static const struct kc_backend kc_backends[] = {
 		.calls = ka_calls,
 		.stall = ka_stall,
 		.stall_err = -ETIMEDOUT,
+		.revokes = true,
 		.no_attest = "the agent's protocol carries no evidence yet",
 	},
 #endif
@@ -431,7 +436,10 @@ static void kc_test_peer_death(struct kunit *test)
 	kc_expect_local(test, y);
 }
 
-/* A backend that stops answering fails the transfer in time, whole. */
+/*
+ * A backend that stops answering fails the transfer in time, whole; a
+ * backend whose reclaim is the kernel's revocation completes it.
+ */
 static void kc_test_timeout(struct kunit *test)
 {
 	struct kc_ctx *ctx = test->priv;
@@ -450,8 +458,15 @@ static void kc_test_timeout(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, ctx->a), 0);
 	ctx->b->stall(true);
-	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), ctx->b->stall_err);
+	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd),
+			ctx->b->revokes ? 0 : ctx->b->stall_err);
 	ctx->b->stall(false);
+	if (ctx->b->revokes) {
+		/* The agent's own record is stale: the kernel took it all. */
+		KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOCAL);
+		KUNIT_EXPECT_EQ(test, kt_hw_access(kt), 0);
+		return;
+	}
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOST);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 	kc_expect_local(test, kt);

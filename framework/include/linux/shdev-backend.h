@@ -141,5 +141,7 @@ bool shdev_held_since_boot(const struct shdev *sd);
 unsigned int shdev_num_resources(const struct shdev *sd);
 const struct resource *shdev_get_resource(const struct shdev *sd,
 					  unsigned int index);
+int shdev_get_resources(const struct shdev *sd, struct resource *res,
+			unsigned int max);
 
 #endif /* __LINUX_SHDEV_BACKEND_H */

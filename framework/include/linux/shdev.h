@@ -20,6 +20,7 @@ struct device;
 struct drm_atomic_state;
 struct drm_device;
 struct platform_device;
+struct resource;
 struct shdev;
 struct shdev_peer;
 
@@ -80,6 +81,7 @@ struct shdev_ops {
 };
 
 #define SHDEV_IRQS_MAX	8	/* interrupts a driver adds, at most */
+#define SHDEV_RANGES_MAX	4	/* MMIO and port ranges a driver adds */
 
 #if IS_ENABLED(CONFIG_SHDEV)
 struct shdev *devm_shdev_register(struct platform_device *pdev,
@@ -93,6 +95,7 @@ bool shdev_is_local(const struct shdev *sd);
 bool __shdev_enter(struct shdev *sd, int *idx) __cond_acquires(shdev_gate);
 void shdev_exit(struct shdev *sd, int idx) __releases(shdev_gate);
 int shdev_add_irq(struct shdev *sd, unsigned int irq);
+int shdev_add_resource(struct shdev *sd, const struct resource *res);
 #else
 /*
  * Without shdev a device never leaves: registration gives no shared device
@@ -138,6 +141,12 @@ static inline void shdev_exit(struct shdev *sd, int idx)
 }
 
 static inline int shdev_add_irq(struct shdev *sd, unsigned int irq)
+{
+	return 0;
+}
+
+static inline int shdev_add_resource(struct shdev *sd,
+				     const struct resource *res)
 {
 	return 0;
 }
