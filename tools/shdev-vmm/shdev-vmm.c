@@ -67,6 +67,8 @@ struct region {
 	size_t map_len;
 	int slot;			/* MEM: the memory slot */
 	int efd;			/* IRQ: the eventfd wired with KVM_IRQFD */
+	int rfd;			/* IRQ: KVM's resample eventfd, or -1 */
+	bool level;			/* IRQ: automasked by the kernel */
 	uint64_t offset;		/* MEM, IO: in the device file */
 	unsigned int index;		/* IRQ: in the device file */
 };
@@ -87,7 +89,8 @@ static struct {
 	unsigned int width, height;
 	bool have_fb, have_irq, running;
 	pthread_t vcpu_thread, poll_thread;
-	bool polling;
+	pthread_t resample_thread;
+	bool polling, have_level, resampling;
 	/* Under lock: the devices, and what the vCPU reaches through them. */
 	pthread_mutex_t lock;
 	struct device dev[MAX_DEVICES];
@@ -385,6 +388,39 @@ static void *poll_main(void *unused)
 	return NULL;
 }
 
+/* Unmask each level-triggered line the VM has handled, every 1 ms. */
+static void *resampler_main(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		unsigned int i, j;
+		eventfd_t n;
+
+		usleep(1000);
+		pthread_mutex_lock(&vmm.lock);
+		for (i = 0; i < vmm.nr_dev; i++) {
+			struct device *d = &vmm.dev[i];
+
+			for (j = 0; j < d->nr && d->live && d->fd >= 0; j++) {
+				struct region *r = &d->r[j];
+				struct shdev_irq_set set = {
+					.index = r->index,
+					.action = SHDEV_IRQ_SET_UNMASK,
+					.fd = -1,
+				};
+
+				if (r->type != SHDEV_AGENT_RES_IRQ ||
+				    r->rfd < 0 || eventfd_read(r->rfd, &n))
+					continue;
+				if (ioctl(d->fd, SHDEV_DEVICE_SET_IRQ, &set))
+					say("unmask: %s", strerror(errno));
+			}
+		}
+		pthread_mutex_unlock(&vmm.lock);
+	}
+	return NULL;
+}
+
 /* Requests. */
 
 static int map_mem(struct device *d, struct region *r, bool first_fb)
@@ -462,10 +498,30 @@ static int wire_irq(struct device *d, struct region *r)
 		return -errno;
 	irqfd.fd = r->efd;
 	irqfd.gsi = r->start;
+	/*
+	 * A level-triggered line stays masked once it fired until the VM
+	 * has handled it: KVM signals the resample eventfd at its EOI, and
+	 * the VMM unmasks the line then (resampler_main()).
+	 */
+	if (r->level) {
+		r->rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (r->rfd < 0) {
+			err = -errno;
+			close(r->efd);
+			r->efd = -1;
+			return err;
+		}
+		irqfd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		irqfd.resamplefd = r->rfd;
+		vmm.have_level = true;
+	}
 	if (ioctl(vmm.vm, KVM_IRQFD, &irqfd)) {
 		err = -errno;
 		close(r->efd);
 		r->efd = -1;
+		if (r->rfd >= 0)
+			close(r->rfd);
+		r->rfd = -1;
 		return err;
 	}
 	/* The kernel signals it when the line fires. */
@@ -473,9 +529,13 @@ static int wire_irq(struct device *d, struct region *r)
 	if (d->fd >= 0 && ioctl(d->fd, SHDEV_DEVICE_SET_IRQ, &set)) {
 		err = -errno;
 		irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+		irqfd.resamplefd = 0;
 		ioctl(vmm.vm, KVM_IRQFD, &irqfd);
 		close(r->efd);
 		r->efd = -1;
+		if (r->rfd >= 0)
+			close(r->rfd);
+		r->rfd = -1;
 		return err;
 	}
 	vmm.have_irq = true;
@@ -494,6 +554,9 @@ static void unwire_irq(struct region *r)
 		say("KVM_IRQFD deassign: %s", strerror(errno));
 	close(r->efd);
 	r->efd = -1;
+	if (r->rfd >= 0)
+		close(r->rfd);
+	r->rfd = -1;
 }
 
 static void describe(char *buf, size_t len, const struct device *d)
@@ -566,7 +629,7 @@ static int from_device_file(struct device *d, uint64_t seq)
 			return -EOPNOTSUPP;
 		d->r[d->nr++] = (struct region){
 			.type = ri.type, .start = ri.start, .size = ri.size,
-			.offset = ri.offset, .efd = -1,
+			.offset = ri.offset, .efd = -1, .rfd = -1,
 		};
 	}
 	for (i = 0; i < info.num_irqs; i++) {
@@ -574,13 +637,12 @@ static int from_device_file(struct device *d, uint64_t seq)
 
 		if (ioctl(d->fd, SHDEV_DEVICE_GET_IRQ_INFO, &ii))
 			return -errno;
-		/* Unmasking a level-triggered line is not done here. */
-		if (!(ii.flags & SHDEV_IRQ_INFO_EVENTFD) ||
-		    (ii.flags & SHDEV_IRQ_INFO_AUTOMASKED))
+		if (!(ii.flags & SHDEV_IRQ_INFO_EVENTFD))
 			return -EOPNOTSUPP;
 		d->r[d->nr++] = (struct region){
 			.type = SHDEV_AGENT_RES_IRQ, .start = ii.line, .size = 1,
-			.index = i, .efd = -1,
+			.index = i, .efd = -1, .rfd = -1,
+			.level = ii.flags & SHDEV_IRQ_INFO_AUTOMASKED,
 		};
 	}
 	return 0;
@@ -605,6 +667,7 @@ static void from_request(struct device *d, const struct shdev_agent_request *req
 					.start = res[i].start,
 					.size = res[i].size,
 					.efd = -1,
+					.rfd = -1,
 				};
 		return;
 	}
@@ -614,6 +677,7 @@ static void from_request(struct device *d, const struct shdev_agent_request *req
 			.start = res[i].start,
 			.size = res[i].size,
 			.efd = -1,
+			.rfd = -1,
 		};
 }
 
@@ -708,6 +772,12 @@ static void handle(int fd, const struct shdev_agent_request *req)
 			die("vCPU thread");
 		vmm.running = true;
 		say("the vCPU runs the program");
+	}
+	if (vmm.have_level && !vmm.resampling) {
+		if (pthread_create(&vmm.resample_thread, NULL, resampler_main,
+				   NULL))
+			die("resampler");
+		vmm.resampling = true;
 	}
 	if (vmm.have_irq && !vmm.polling) {
 		if (pthread_create(&vmm.poll_thread, NULL, poll_main, NULL))
