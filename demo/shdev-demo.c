@@ -202,6 +202,42 @@ static bool owner_is(const char *dev, const char *owner)
 	       !strcmp(buf, owner);
 }
 
+/*
+ * The unit's stacked devices, from its debugfs file "consumers": how many
+ * there are, how many are @state, and their kinds in @kinds ("serio input").
+ */
+static int consumers_in(const char *state, int *total, char *kinds,
+			size_t len)
+{
+	FILE *f = fopen("/sys/kernel/debug/shdev/" UNIT_DEV "/consumers", "r");
+	char member[64], kind[16], dev[64], st[16];
+	int n = 0;
+
+	*total = 0;
+	kinds[0] = '\0';
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %15s %63s %15s", member, kind, dev, st) == 4) {
+		/* For the console log. */
+		printf("consumers: %s %s %s %s\n", member, kind, dev, st);
+		++*total;
+		n += !strcmp(st, state);
+		if (!strstr(kinds, kind) && strlen(kinds) + strlen(kind) + 2 < len)
+			strcat(strcat(kinds, kinds[0] ? " " : ""), kind);
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether module @name is loaded (not built in). */
+static bool module_loaded(const char *name)
+{
+	char path[96], buf[16];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, "live");
+}
+
 /* Drawing, into a buffer of 3 or 4 bytes per pixel (XRGB, little end). */
 
 struct canvas {
@@ -1087,10 +1123,7 @@ static int vmm_start(struct agent *vmm, const struct app_drm *d)
 	char geometry[32];
 	char *const argv[] = {
 		VMM, "-p", AGENT_PEER ":" AGENT_PEER_ID, "-b", VMM_PROGRAM,
-		"-g", geometry,
-		/* What the i8042's request does not list yet. */
-		"-r", "i8042:io:0x60:1", "-r", "i8042:io:0x64:1",
-		"-r", "i8042:irq:1:1", NULL
+		"-g", geometry, NULL
 	};
 	char line[256];
 
@@ -1122,11 +1155,12 @@ static void nested_peer(struct agent *vmm, int kbd)
 
 	say("step 3: the nested VM draws a PIN pad and reads the keyboard through its interrupt");
 	ok = vmm_said(vmm, "release simple-framebuffer.0", line, sizeof(line), 5000);
-	check(ok && strstr(line, "slot"),
-	      "the VMM maps the framebuffer granted as a memory slot of its VM");
+	check(ok && strstr(line, "(device file)") && strstr(line, "slot"),
+	      "the VMM maps the framebuffer's device file as a memory slot of its VM");
 	ok = vmm_said(vmm, "release i8042", line, sizeof(line), 5000);
-	check(ok && strstr(line, "KVM_IRQFD"),
-	      "the VMM forwards the keyboard's ports and wires IRQ 1 with KVM_IRQFD");
+	check(ok && strstr(line, "(device file)") && strstr(line, "io 0x60") &&
+	      strstr(line, "irq 1 -> KVM_IRQFD"),
+	      "the VMM forwards the keyboard's ports to its device file and wires IRQ 1's eventfd with KVM_IRQFD");
 	ok = vmm_said(vmm, "peer: drawn", line, sizeof(line), 30000);
 	check(ok, "the nested VM draws into the framebuffer granted");
 	host("shot 2-peer");
@@ -1185,8 +1219,8 @@ static int scenario(int rounds)
 	struct agent vmm;
 	bool nested = !access("/dev/kvm", F_OK), done;
 	const char *peer = nested ? AGENT_PEER : PEER;
-	char line[256];
-	int kbd, n, err;
+	char line[256], kinds[64];
+	int kbd, n, total, err;
 
 	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
 	check(!access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" FB_DEV, F_OK) &&
@@ -1222,6 +1256,10 @@ static int scenario(int rounds)
 	      "the unit's, the display's and the keyboard's ownership attributes read %s",
 	      peer);
 	check(!drm_dirty(&d), "the application's DRM commits complete while away");
+	n = consumers_in("frozen", &total, kinds, sizeof(kinds));
+	check(module_loaded("shdev_serio") && total >= 2 && n == total,
+	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
+	      total, kinds, n);
 
 	if (nested)
 		nested_peer(&vmm, kbd);
@@ -1236,6 +1274,10 @@ static int scenario(int rounds)
 	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
 	      owner_is(KBD_DEV, "local"),
 	      "the unit's, the display's and the keyboard's ownership attributes read local");
+	n = consumers_in("thawed", &total, kinds, sizeof(kinds));
+	check(total >= 2 && n == total,
+	      "the unit's %d stacked devices (%s) are thawed (%d)", total,
+	      kinds, n);
 	/* The reclaim queued the repaint; a one-pixel commit waits for it. */
 	check(!drm_sync(&d), "the application's DRM file commits after the reclaim");
 	host("shot 4-reclaimed");

@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) "shdev: " fmt
 
 #include <linux/device.h>
+#include <linux/kmod.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -19,6 +20,89 @@
 
 /* Every consumer of every device, under shdev_devices_lock. */
 static LIST_HEAD(shdev_consumers);
+
+/*
+ * The subsystems whose glue this kernel builds as a module.  No driver
+ * calls into that glue, so nothing would load it with its subsystem; a
+ * release without it would leave, say, the input devices below a keyboard
+ * reaching a device Linux gave away.
+ */
+static const char * const shdev_modular_kinds[] = {
+#if IS_MODULE(CONFIG_SHDEV_INPUT)
+	"input",
+#endif
+#if IS_MODULE(CONFIG_SHDEV_SERIO)
+	"serio",
+#endif
+	NULL
+};
+
+/* The kinds whose glue is loaded. */
+static DEFINE_MUTEX(shdev_kinds_lock);
+static LIST_HEAD(shdev_kinds);
+
+/**
+ * shdev_consumer_kind_add() - the glue of a subsystem is loaded
+ * @kind: its kind, with @name set
+ *
+ * Called by the glue's module_init(), before it attaches any consumer.
+ *
+ * Context: process context.
+ */
+void shdev_consumer_kind_add(struct shdev_consumer_kind *kind)
+{
+	mutex_lock(&shdev_kinds_lock);
+	list_add_tail(&kind->node, &shdev_kinds);
+	mutex_unlock(&shdev_kinds_lock);
+}
+EXPORT_SYMBOL_NS_GPL(shdev_consumer_kind_add, SHDEV);
+
+/**
+ * shdev_consumer_kind_del() - the glue of a subsystem is unloaded
+ * @kind: as given to shdev_consumer_kind_add()
+ *
+ * Context: process context.
+ */
+void shdev_consumer_kind_del(struct shdev_consumer_kind *kind)
+{
+	mutex_lock(&shdev_kinds_lock);
+	list_del(&kind->node);
+	mutex_unlock(&shdev_kinds_lock);
+}
+EXPORT_SYMBOL_NS_GPL(shdev_consumer_kind_del, SHDEV);
+
+static bool shdev_consumer_kind_loaded(const char *name)
+{
+	struct shdev_consumer_kind *kind;
+	bool found = false;
+
+	mutex_lock(&shdev_kinds_lock);
+	list_for_each_entry(kind, &shdev_kinds, node)
+		found |= !strcmp(kind->name, name);
+	mutex_unlock(&shdev_kinds_lock);
+	return found;
+}
+
+/*
+ * Before a release, with no lock held: load the glue of every modular
+ * subsystem that is not loaded yet, or refuse the release.
+ */
+int shdev_consumer_kinds_load(void)
+{
+	const char * const *name;
+
+	for (name = shdev_modular_kinds; *name; name++) {
+		if (shdev_consumer_kind_loaded(*name))
+			continue;
+		request_module("shdev-%s", *name);
+		if (!shdev_consumer_kind_loaded(*name)) {
+			pr_err("cannot load shdev-%s: %s devices below a shared device would not freeze\n",
+			       *name, *name);
+			return -ENOPKG;
+		}
+	}
+	return 0;
+}
 
 /* Stacked devices stop reaching the device, the topmost first. */
 int shdev_freeze(struct shdev_unit *u, struct shdev *sd)
@@ -151,18 +235,34 @@ static struct shdev *shdev_get_above(struct device *dev)
 	return found;
 }
 
+/* With the unit's lock held: @dev's consumer of kind @ops on @sd. */
+static struct shdev_consumer *
+shdev_consumer_find(struct shdev *sd, struct device *dev,
+		    const struct shdev_consumer_ops *ops)
+{
+	struct shdev_consumer *c;
+
+	list_for_each_entry(c, &sd->consumers, node)
+		if (c->dev == dev && c->ops == ops)
+			return c;
+	return NULL;
+}
+
 /**
  * shdev_consumer_add_below() - stack a device on the shared device above it
  * @c: the consumer, with @ops and @dev set
  *
  * Like shdev_consumer_add() for the nearest shared device among @c->dev's
  * ancestors.  Consumer kinds use it to attach stacked devices on the
- * driver's behalf (every input device below a shared device, say).
+ * driver's behalf (every input device below a shared device, say), once
+ * each: a device that already has a consumer of @c's kind is refused, so
+ * a kind that attaches from a bus notifier and from a walk of the bus may
+ * meet a device twice.
  *
  * Context: process context; waits for a transfer of that device's unit
  * in flight, and for nothing else.
- * Return: 0, -ENODEV when no ancestor is a shared device, or the error of
- * @c's freeze.
+ * Return: 0, -ENODEV when no ancestor is a shared device, -EEXIST when
+ * @c->dev already has a consumer with @c->ops, or the error of @c's freeze.
  */
 int shdev_consumer_add_below(struct shdev_consumer *c)
 {
@@ -173,7 +273,12 @@ int shdev_consumer_add_below(struct shdev_consumer *c)
 		return -ENODEV;
 	mutex_lock(&sd->unit->lock);
 	/* The driver may have begun to unbind meanwhile. */
-	ret = sd->orphan ? -ENODEV : __shdev_consumer_add(sd, c);
+	if (sd->orphan)
+		ret = -ENODEV;
+	else if (shdev_consumer_find(sd, c->dev, c->ops))
+		ret = -EEXIST;
+	else
+		ret = __shdev_consumer_add(sd, c);
 	mutex_unlock(&sd->unit->lock);
 	shdev_put(sd);
 	return ret;

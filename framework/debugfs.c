@@ -13,6 +13,7 @@
 #include <linux/seq_file.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
+#include <linux/shdev-consumer.h>
 #include <kunit/visibility.h>
 
 #include "shdev-internal.h"
@@ -36,6 +37,28 @@ static int shdev_stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shdev_stats);
+
+/* One line per stacked device: member, kind, device, frozen or not. */
+static int shdev_consumers_show(struct seq_file *s, void *unused)
+{
+	struct shdev_unit *u = s->private;
+	struct shdev_consumer *c;
+	unsigned int m;
+
+	mutex_lock(&u->lock);
+	for (m = 0; m < u->nr; m++) {
+		if (!u->members[m])
+			continue;
+		list_for_each_entry(c, &u->members[m]->consumers, node)
+			seq_printf(s, "%s %s %s %s\n",
+				   dev_name(&u->members[m]->pdev->dev),
+				   c->ops->name, dev_name(c->dev),
+				   c->frozen ? "frozen" : "thawed");
+	}
+	mutex_unlock(&u->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shdev_consumers);
 
 /**
  * shdev_debugfs_dir() - the shdev directory in debugfs
@@ -85,6 +108,8 @@ void shdev_debugfs_unit_add(struct shdev_unit *u)
 {
 	u->debugfs = debugfs_create_dir(dev_name(u->dev), shdev_debugfs_root);
 	debugfs_create_file("stats", 0444, u->debugfs, u, &shdev_stats_fops);
+	debugfs_create_file("consumers", 0444, u->debugfs, u,
+			    &shdev_consumers_fops);
 }
 
 void shdev_debugfs_unit_del(struct shdev_unit *u)

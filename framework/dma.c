@@ -28,6 +28,7 @@ int shdev_dma_block(struct shdev_unit *u, struct shdev *sd)
 	struct iommu_domain *domain;
 	int ret;
 
+	KUNIT_STATIC_STUB_REDIRECT(shdev_dma_block, u, sd);
 	if (!group)
 		return 0;
 	iommu_group_put(group);

@@ -110,9 +110,20 @@ static struct class_interface shdev_input_interface = {
 	.remove_dev = shdev_input_remove_dev,
 };
 
+static struct shdev_consumer_kind shdev_input_kind = {
+	.name = "input",
+};
+
 static int __init shdev_input_init(void)
 {
-	return class_interface_register(&shdev_input_interface);
+	int ret;
+
+	/* Attaches the input devices registered so far. */
+	ret = class_interface_register(&shdev_input_interface);
+	if (ret)
+		return ret;
+	shdev_consumer_kind_add(&shdev_input_kind);
+	return 0;
 }
 
 /* After the input class exists. */
@@ -120,6 +131,7 @@ subsys_initcall_sync(shdev_input_init);
 
 static void __exit shdev_input_exit(void)
 {
+	shdev_consumer_kind_del(&shdev_input_kind);
 	class_interface_unregister(&shdev_input_interface);
 }
 module_exit(shdev_input_exit);

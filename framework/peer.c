@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "shdev-internal.h"
@@ -124,6 +125,7 @@ EXPORT_SYMBOL_IF_KUNIT(shdev_peer_find);
 /* The unit holds its peer, and the peer's backend, until it is back. */
 int shdev_pin(struct shdev_unit *u, struct shdev *sd)
 {
+	KUNIT_STATIC_STUB_REDIRECT(shdev_pin, u, sd);
 	if (!shdev_peer_hold(u->peer))
 		return -ENODEV;
 	u->pinned = true;

@@ -89,8 +89,11 @@ static int shdev_serio_add(struct device *dev, void *unused)
 		put_device(dev);
 		kfree(ss);
 	}
-	/* Not below a shared device: nothing to do. */
-	return ret == -ENODEV ? 0 : ret;
+	/*
+	 * Not below a shared device, or met twice while the module loads
+	 * (from the notifier, then from the walk of the bus): nothing to do.
+	 */
+	return ret == -ENODEV || ret == -EEXIST ? 0 : ret;
 }
 
 static int shdev_serio_remove(struct device *dev, void *unused)
@@ -126,6 +129,10 @@ static void shdev_serio_cleanup(void)
 	bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_remove);
 }
 
+static struct shdev_consumer_kind shdev_serio_kind = {
+	.name = "serio",
+};
+
 static int __init shdev_serio_init(void)
 {
 	int ret;
@@ -134,9 +141,12 @@ static int __init shdev_serio_init(void)
 	if (ret)
 		return ret;
 	ret = bus_for_each_dev(&serio_bus, NULL, NULL, shdev_serio_add);
-	if (ret)
+	if (ret) {
 		shdev_serio_cleanup();
-	return ret;
+		return ret;
+	}
+	shdev_consumer_kind_add(&shdev_serio_kind);
+	return 0;
 }
 
 /* After the serio bus exists. */
@@ -144,6 +154,7 @@ subsys_initcall_sync(shdev_serio_init);
 
 static void __exit shdev_serio_exit(void)
 {
+	shdev_consumer_kind_del(&shdev_serio_kind);
 	shdev_serio_cleanup();
 }
 module_exit(shdev_serio_exit);

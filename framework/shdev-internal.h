@@ -209,6 +209,7 @@ bool shdev_splits_iommu_group(struct device *dev, struct shdev_unit *u);
 int shdev_freeze(struct shdev_unit *u, struct shdev *sd);
 int shdev_thaw(struct shdev_unit *u, struct shdev *sd);
 void shdev_consumers_detach(struct shdev *sd);
+int shdev_consumer_kinds_load(void);
 
 /* sysfs.c */
 extern const struct attribute_group *shdev_groups[];

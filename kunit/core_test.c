@@ -7,7 +7,6 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
@@ -490,16 +489,6 @@ static int kt_release_thread(void *data)
 	return 0;
 }
 
-/* Wait, boundedly, for the fake driver to log @what. */
-static bool kt_wait_log(struct kt_dev *kt, const char *what)
-{
-	int i;
-
-	for (i = 0; i < 10000 && !kt_log_has(kt, what); i++)
-		usleep_range(100, 200);
-	return kt_log_has(kt, what);
-}
-
 /*
  * While a transfer is in flight, ownership reads as the transient state;
  * another request, through sysfs or not, waits for it and then runs.
@@ -517,7 +506,7 @@ static void shdev_test_in_flight(struct kunit *test)
 	kt->hold_quiesce = &hold;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
 						       "shdev-kt-release"));
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	kt_wait(test, &kt->quiesced);
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
 	kt_expect_owner(test, kt, "releasing");
 
@@ -556,7 +545,7 @@ static void shdev_test_wait_killable(struct kunit *test)
 	kt->hold_quiesce = &hold;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
 						       "shdev-kt-release"));
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	kt_wait(test, &kt->quiesced);
 	task = kthread_run(kt_killable_thread, &back, "shdev-kt-killed");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
 	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&back.done,
@@ -604,7 +593,7 @@ static void shdev_test_remove_unrelated_no_wait(struct kunit *test)
 	kt->hold_quiesce = &hold;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_release_thread, &ctx,
 						       "shdev-kt-release"));
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	kt_wait(test, &kt->quiesced);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
 				     kthread_run(kt_consumer_remove_thread, &rm,
 						 "shdev-kt-remove"));
@@ -691,22 +680,21 @@ static void shdev_test_gate_waits(struct kunit *test)
 	struct kt_dev *kt = kt_create(test, NULL);
 	struct kt_release_ctx ctx = { .kt = kt };
 	struct task_struct *task;
-	int idx, i;
+	int idx;
 
 	init_completion(&ctx.done);
 	KUNIT_ASSERT_TRUE(test, shdev_enter(kt->sd, &idx));
 
 	task = kthread_run(kt_release_thread, &ctx, "shdev-kt-release");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "quiesce"));
+	kt_wait(test, &kt->quiesced);
 	KUNIT_EXPECT_EQ(test, kt->quiesce_access, 0);
-	for (i = 0; i < 5000 && kt_hw_access(kt) == 0; i++)
-		usleep_range(100, 200);
 
-	/* Gate closed: no new section; ours holds off the backend. */
-	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	/*
+	 * The gate closes once quiesce returns; the release then waits for
+	 * our section: it cannot reach the backend or end before we leave.
+	 */
 	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_RELEASING);
-	msleep(20);
 	KUNIT_EXPECT_FALSE(test, completion_done(&ctx.done));
 	KUNIT_EXPECT_EQ(test, shdev_sim_held(&kt_peer, NULL), 0);
 
@@ -714,6 +702,8 @@ static void shdev_test_gate_waits(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&ctx.done, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, ctx.ret, 0);
 	kt_expect_remote(test, kt, &kt_peer);
+	/* Closed while away: no new section. */
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
 	KUNIT_EXPECT_EQ(test, shdev_reclaim(kt->sd), 0);
 }
 
@@ -727,6 +717,22 @@ static int kt_unbind_thread(void *data)
 	struct kt_unbind_ctx *ctx = data;
 
 	device_release_driver(ctx->dev);
+	complete(&ctx->done);
+	return 0;
+}
+
+struct kt_write_ctx {
+	struct kt_dev *kt;
+	const char *buf;
+	ssize_t ret;
+	struct completion done;
+};
+
+static int kt_write_thread(void *data)
+{
+	struct kt_write_ctx *ctx = data;
+
+	ctx->ret = kt_write(ctx->kt, ctx->buf);
 	complete(&ctx->done);
 	return 0;
 }
@@ -760,7 +766,7 @@ static void shdev_test_peer_death_races_unbind(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_unbind_thread,
 						       &unbind,
 						       "shdev-kt-unbind"));
-	KUNIT_ASSERT_TRUE(test, kt_wait_log(kt, "resume"));
+	kt_wait(test, &kt->resumed);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_peer_died_thread,
 						       &death,
 						       "shdev-kt-death"));
@@ -1394,24 +1400,59 @@ static void kt_fault_backend_reclaim(struct kunit *test, struct kt_fixture *f,
 	kt_fail(test, f->peer, 0, on ? p->at : 0);
 }
 
+/* The peer's backend module is going: the peer cannot be pinned. */
+static int kt_pin_fails(struct shdev_unit *u, struct shdev *sd)
+{
+	return -ENODEV;
+}
+
+static void kt_fault_pin(struct kunit *test, struct kt_fixture *f,
+			 const struct kt_step_fault *p, bool on)
+{
+	if (on)
+		kunit_activate_static_stub(test, shdev_pin, kt_pin_fails);
+	else
+		kunit_deactivate_static_stub(test, shdev_pin);
+}
+
+/* The IOMMU cannot attach the blocking domain. */
+static int kt_dma_block_fails(struct shdev_unit *u, struct shdev *sd)
+{
+	return -ENOMEM;
+}
+
+static void kt_fault_dma(struct kunit *test, struct kt_fixture *f,
+			 const struct kt_step_fault *p, bool on)
+{
+	if (on)
+		kunit_activate_static_stub(test, shdev_dma_block,
+					   kt_dma_block_fails);
+	else
+		kunit_deactivate_static_stub(test, shdev_dma_block);
+}
+
 #define KT_FROZEN	"freeze:top,freeze:bottom"
 #define KT_THAWED	"thaw:bottom,thaw:top"
 
 /*
  * Not here: "hold" acts on units described by firmware only (the units'
- * suite has their interconnect refuse it), "pin" fails only while the
- * backend's module goes, which a built-in backend never does, "gate"
- * cannot fail, and "dma" needs an IOMMU, which UML has not.
+ * suite has their interconnect refuse it), and "gate" cannot fail.  "pin"
+ * fails only while the backend's module goes, and "dma" needs an IOMMU,
+ * which UML has not: their failures are stubbed.
  */
 static const struct kt_step_fault kt_release_faults[] = {
 	{ "sleep", "system sleep under way", .fault = kt_fault_sleep,
 	  .err = -EBUSY, .log = "" },
+	{ "pin", "the peer's backend module is going", .fault = kt_fault_pin,
+	  .err = -ENODEV, .log = "" },
 	{ "consumers", "a consumer's freeze fails", .fault = kt_fault_freeze,
 	  .err = -EIO, .log = KT_FROZEN ",thaw:top" },
 	{ "power", "runtime resume fails", .fault = kt_fault_power,
 	  .err = -EIO, .log = KT_FROZEN "," KT_THAWED },
 	{ "quiesce", "the driver's quiesce fails", .fault = kt_fault_quiesce,
 	  .err = -EIO, .log = KT_FROZEN ",quiesce," KT_THAWED },
+	{ "dma", "the IOMMU refuses the blocking domain", .fault = kt_fault_dma,
+	  .err = -ENOMEM, .log = KT_FROZEN ",quiesce,resume," KT_THAWED },
 	{ "sanitize", "the driver's sanitize fails", .untrusted = true,
 	  .fault = kt_fault_sanitize, .err = -EIO,
 	  .log = KT_FROZEN ",quiesce,sanitize,resume," KT_THAWED },
@@ -1576,6 +1617,66 @@ static void shdev_test_reclaim_step_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(f.kt).reclaims, 1);
 }
 
+/*
+ * A write waits, killably, for an unbind of its device in flight, which
+ * removes the attribute written to: neither waits for the other, and the
+ * write then fails with -ENODEV, never -EBUSY, having changed nothing.
+ */
+static void shdev_test_write_waits_for_unbind(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_unbind_ctx unbind = { .dev = &kt->pdev->dev };
+	struct kt_write_ctx w = { .kt = kt, .buf = "local" };
+	struct completion hold;
+
+	init_completion(&hold);
+	init_completion(&unbind.done);
+	init_completion(&w.done);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	kt_log_clear(kt);
+	kt->hold_resume = &hold;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_unbind_thread,
+						       &unbind,
+						       "shdev-kt-unbind"));
+	/* The unbind holds the device, taking it back, in resume. */
+	kt_wait(test, &kt->resumed);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_write_thread, &w,
+						       "shdev-kt-write"));
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&w.done,
+							     HZ / 10));
+	complete(&hold);
+	kt_wait(test, &unbind.done);
+	kt_wait(test, &w.done);
+	kt->hold_resume = NULL;
+	KUNIT_EXPECT_EQ(test, w.ret, -ENODEV);
+	KUNIT_EXPECT_STREQ(test, kt->log, "resume,remove");
+	KUNIT_EXPECT_EQ(test, device_attach(&kt->pdev->dev), 1);
+	kt_expect_local(test, kt);
+}
+
+/*
+ * A write waits for a probe or any other holder of a member's device lock
+ * and then runs: it never fails because the device was busy.
+ */
+static void shdev_test_write_waits_for_device(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct kt_write_ctx w = { .kt = kt, .buf = "kt-peer" };
+
+	init_completion(&w.done);
+	device_lock(&kt->pdev->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kthread_run(kt_write_thread, &w,
+						       "shdev-kt-write"));
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&w.done,
+							     HZ / 10));
+	KUNIT_EXPECT_EQ(test, shdev_get_state(kt->sd), SHDEV_LOCAL);
+	device_unlock(&kt->pdev->dev);
+	kt_wait(test, &w.done);
+	KUNIT_EXPECT_EQ(test, w.ret, 7);
+	kt_expect_remote(test, kt, &kt_peer);
+	KUNIT_EXPECT_EQ(test, kt_write(kt, "local"), 5);
+}
+
 static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_register_local),
 	KUNIT_CASE(shdev_test_register_needs_callbacks),
@@ -1607,6 +1708,8 @@ static struct kunit_case shdev_core_cases[] = {
 	KUNIT_CASE(shdev_test_wait_killable),
 	KUNIT_CASE(shdev_test_remove_unrelated_no_wait),
 	KUNIT_CASE(shdev_test_peer_death_races_unbind),
+	KUNIT_CASE(shdev_test_write_waits_for_unbind),
+	KUNIT_CASE(shdev_test_write_waits_for_device),
 	KUNIT_CASE(shdev_test_reboot),
 	KUNIT_CASE(shdev_test_irqs_once),
 	KUNIT_CASE(shdev_test_unbind_irqs),

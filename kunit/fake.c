@@ -440,12 +440,7 @@ ssize_t kt_sysfs_write(struct device *dev, const char *attr, const char *buf,
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	do {
-		ret = kernel_write(file, buf, len, &pos);
-		/* restart_syscall() marks the thread; it has no signals. */
-		if (ret == -ERESTARTNOINTR)
-			flush_signals(current);
-	} while (ret == -ERESTARTNOINTR);
+	ret = kernel_write(file, buf, len, &pos);
 	fput(file);
 	return ret;
 }

@@ -928,6 +928,55 @@ static void shdev_consumer_test_added_while_away(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kt->log, "remove,detach:late");
 }
 
+static void kc_remove(void *dev)
+{
+	shdev_consumer_remove(dev);
+}
+
+/* A generic consumer of @dev named @name, not attached yet. */
+static struct kt_consumer *kc_alloc(struct kunit *test, struct kt_dev *kt,
+				    const struct shdev_consumer_ops *ops,
+				    struct device *dev, const char *name)
+{
+	struct kt_consumer *kc = kunit_kzalloc(test, sizeof(*kc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kc);
+	kc->kt = kt;
+	kc->name = name;
+	kc->c.ops = ops;
+	kc->c.dev = dev;
+	/* Detached before it is freed. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kc_remove, dev),
+			0);
+	return kc;
+}
+
+/*
+ * A kind that attaches on its own meets a stacked device once: a second
+ * attach of the same device by the same kind (from a bus notifier, then
+ * from a walk of the bus, as a module loading late does) is refused, and
+ * the device freezes and thaws once per transfer.
+ */
+static void shdev_consumer_test_once_per_kind(struct kunit *test)
+{
+	struct kt_dev *kt = kt_create(test, kt_minimal);
+	struct ki_input *ki = ki_create(test, kt);
+	struct kt_consumer *own = kt_consumer_add(test, kt, "own");
+	struct device *dev = &ki->input->dev;
+	struct kt_consumer *first = kc_alloc(test, kt, own->c.ops, dev, "first");
+	struct kt_consumer *twin = kc_alloc(test, kt, own->c.ops, dev, "twin");
+
+	KUNIT_ASSERT_EQ(test, shdev_consumer_add_below(&first->c), 0);
+	KUNIT_EXPECT_EQ(test, shdev_consumer_add_below(&twin->c), -EEXIST);
+	KUNIT_EXPECT_NULL(test, twin->c.sd);
+
+	kt_log_clear(kt);
+	KUNIT_ASSERT_EQ(test, shdev_release(kt->sd, &kt_peer), 0);
+	KUNIT_ASSERT_EQ(test, shdev_reclaim(kt->sd), 0);
+	KUNIT_EXPECT_STREQ(test, kt->log,
+			   "freeze:first,freeze:own,quiesce,resume,thaw:own,thaw:first");
+}
+
 static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_input_test_release_lets_go),
 	KUNIT_CASE(shdev_input_test_uninhibit_while_away),
@@ -945,6 +994,7 @@ static struct kunit_case shdev_input_cases[] = {
 	KUNIT_CASE(shdev_consumer_test_order),
 	KUNIT_CASE(shdev_consumer_test_rollback),
 	KUNIT_CASE(shdev_consumer_test_added_while_away),
+	KUNIT_CASE(shdev_consumer_test_once_per_kind),
 	{}
 };
 

@@ -58,6 +58,23 @@ struct shdev_consumer {
 	bool frozen;
 };
 
+/**
+ * struct shdev_consumer_kind - the glue of a subsystem, while it is loaded
+ * @name: the subsystem ("input"); its glue, built as a module, is named
+ *	"shdev-" followed by it
+ * @node: in the core's list of loaded kinds
+ *
+ * Glue built as a module registers its kind for as long as it is loaded,
+ * with shdev_consumer_kind_add() and shdev_consumer_kind_del(): the core
+ * loads the glue of every modular subsystem before a unit's first release.
+ */
+struct shdev_consumer_kind {
+	const char *name;
+	struct list_head node;
+};
+
+void shdev_consumer_kind_add(struct shdev_consumer_kind *kind);
+void shdev_consumer_kind_del(struct shdev_consumer_kind *kind);
 int shdev_consumer_add(struct shdev *sd, struct shdev_consumer *c);
 void shdev_consumer_del(struct shdev *sd, struct shdev_consumer *c);
 int shdev_consumer_add_below(struct shdev_consumer *c);
