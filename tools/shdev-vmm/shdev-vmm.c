@@ -21,10 +21,16 @@
  * port every 2 ms, which stands in for the interrupt's eventfd.  A
  * request that lists no resources gets those given with -r.
  *
+ * With -n the VMM errs: it neither answers a reclaim request nor undoes
+ * anything, and the kernel's revocation of the device files alone takes
+ * the devices back; the VM's accesses then fault in the kernel (KVM_RUN
+ * fails with EFAULT, a port read or write with ENODEV), and are counted
+ * the same.
+ *
  * Commands on standard input: "faults" prints the accesses that faulted
  * after a reclaim; "quit", or the end of the input, ends the VMM.
  *
- *   shdev-vmm -p NAME:ID -b PROGRAM -g WIDTHxHEIGHT
+ *   shdev-vmm -p NAME:ID -b PROGRAM -g WIDTHxHEIGHT [-n]
  *             [-r DEVICE:io|irq|mem:START:SIZE]...
  */
 #define _GNU_SOURCE
@@ -87,7 +93,7 @@ static struct {
 	struct kvm_run *run;
 	uint8_t *ram;
 	unsigned int width, height;
-	bool have_fb, have_irq, running;
+	bool have_fb, have_irq, running, deaf;
 	pthread_t vcpu_thread, poll_thread;
 	pthread_t resample_thread;
 	bool polling, have_level, resampling;
@@ -128,7 +134,7 @@ static void die(const char *what)
 static void help(void)
 {
 	fprintf(stderr,
-		"usage: %s -p NAME:ID -b PROGRAM -g WIDTHxHEIGHT [-r DEVICE:io|irq|mem:START:SIZE]...\n",
+		"usage: %s -p NAME:ID -b PROGRAM -g WIDTHxHEIGHT [-n] [-r DEVICE:io|irq|mem:START:SIZE]...\n",
 		progname);
 	exit(2);
 }
@@ -751,6 +757,9 @@ static void handle(int fd, const struct shdev_agent_request *req)
 		if (d->live)
 			reclaim(d);
 		ans.error = grant(d, req);
+	} else if (req->op == SHDEV_AGENT_RECLAIM && vmm.deaf) {
+		say("reclaim %s: not answered, nothing undone", d->name);
+		return;
 	} else if (req->op == SHDEV_AGENT_RECLAIM) {
 		if (d->live) {
 			reclaim(d);
@@ -841,7 +850,7 @@ int main(int argc, char **argv)
 	int fd, opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "p:b:g:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:b:g:r:n")) != -1) {
 		switch (opt) {
 		case 'p':
 			peer = optarg;
@@ -856,6 +865,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			add_extra(optarg);
+			break;
+		case 'n':
+			vmm.deaf = true;
 			break;
 		default:
 			help();
