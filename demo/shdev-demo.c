@@ -892,17 +892,24 @@ static void bench_unit(int rounds, int kbd, struct app_drm *d)
 
 struct agent {
 	pid_t pid;
+	int in;			/* its standard input */
 	int out;		/* its standard output */
 	char buf[4096];
 	size_t len;
 };
 
-static int agent_start(struct agent *a)
+/* Run @argv with pipes to its standard input and from its output. */
+static int child_start(struct agent *a, char *const argv[])
 {
-	int p[2];
+	int p[2], q[2];
 
 	if (pipe(p))
 		return -errno;
+	if (pipe(q)) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
 	a->len = 0;
 	a->buf[0] = '\0';
 	a->pid = fork();
@@ -910,13 +917,33 @@ static int agent_start(struct agent *a)
 		return -errno;
 	if (!a->pid) {
 		dup2(p[1], 1);
+		dup2(q[0], 0);
 		close(p[0]);
-		execl(AGENT, AGENT, "-p", AGENT_PEER ":" AGENT_PEER_ID, NULL);
+		close(q[1]);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(p[1]);
+	close(q[0]);
 	a->out = p[0];
+	a->in = q[1];
 	return 0;
+}
+
+static int agent_start(struct agent *a)
+{
+	char *const argv[] = { AGENT, "-p", AGENT_PEER ":" AGENT_PEER_ID, NULL };
+
+	return child_start(a, argv);
+}
+
+static void child_end(struct agent *a, int sig)
+{
+	if (sig)
+		kill(a->pid, sig);
+	close(a->in);
+	waitpid(a->pid, NULL, 0);
+	close(a->out);
 }
 
 /* Wait until the agent has printed @want; the line is in @line. */
@@ -987,9 +1014,7 @@ static void agent_step(struct app_drm *d)
 	      "the agent's answers give the unit to %s (%s)", AGENT_PEER,
 	      strerror(-err));
 
-	kill(a.pid, SIGKILL);
-	waitpid(a.pid, NULL, 0);
-	close(a.out);
+	child_end(&a, SIGKILL);
 	check(owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
 	      "killing the agent brings display and keyboard back local");
 	err = set_owner(UNIT_DEV, AGENT_PEER);
@@ -1085,51 +1110,87 @@ static void unbind_step(void)
 	      "the kernel log has no warning%s%s", first[0] ? ": " : "", first);
 }
 
-static int scenario(int rounds)
+/*
+ * Step 3 with a real VM: tools/shdev-vmm is the uapi agent of peer
+ * AGENT_PEER; it runs demo/peer in a nested VM under KVM and prints what
+ * the program reports.
+ */
+#define VMM		"/shdev-vmm"
+#define VMM_PROGRAM	"/peer.bin"
+
+static int vmm_start(struct agent *vmm, const struct app_drm *d)
 {
-	struct app_drm d = { 0 };
-	int kbd, peer[2], n, total, status, err;
-	char line[64] = "", kinds[64];
+	char geometry[32];
+	char *const argv[] = {
+		VMM, "-p", AGENT_PEER ":" AGENT_PEER_ID, "-b", VMM_PROGRAM,
+		"-g", geometry, NULL
+	};
+	char line[256];
+
+	snprintf(geometry, sizeof(geometry), "%ux%u", d->c.w, d->c.h);
+	if (child_start(vmm, argv))
+		return -1;
+	if (!agent_said(vmm, "declared", line, sizeof(line), 10000)) {
+		child_end(vmm, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+/* The VMM's line with @want, as a log line; false if it never came. */
+static bool vmm_said(struct agent *vmm, const char *want, char *line,
+		     size_t len, int ms)
+{
+	if (!agent_said(vmm, want, line, len, ms))
+		return false;
+	say("log %s", line);
+	return true;
+}
+
+static void nested_peer(struct agent *vmm, int kbd)
+{
+	char line[256];
+	bool ok, done;
+	int n;
+
+	say("step 3: the nested VM draws a PIN pad and reads the keyboard through its interrupt");
+	ok = vmm_said(vmm, "release simple-framebuffer.0", line, sizeof(line), 5000);
+	check(ok && strstr(line, "(device file)") && strstr(line, "slot"),
+	      "the VMM maps the framebuffer's device file as a memory slot of its VM");
+	ok = vmm_said(vmm, "release i8042", line, sizeof(line), 5000);
+	check(ok && strstr(line, "(device file)") && strstr(line, "io 0x60") &&
+	      strstr(line, "irq 1 -> KVM_IRQFD"),
+	      "the VMM forwards the keyboard's ports to its device file and wires IRQ 1's eventfd with KVM_IRQFD");
+	ok = vmm_said(vmm, "peer: drawn", line, sizeof(line), 30000);
+	check(ok, "the nested VM draws into the framebuffer granted");
+	host("shot 2-peer");
+	host("keys 1 2 3 4");
+	host("shot 3-peer-typed");
+	host("keys ret");
+	ok = vmm_said(vmm, "peer: pin", line, sizeof(line), 10000);
+	check(ok && strstr(line, "peer: pin 1234"),
+	      "the VMM reads the PIN typed into the nested VM (%s)",
+	      ok ? strstr(line, "pin") : "nothing");
+	n = read_keys(kbd, KEY_1, 300, &done);
+	check(n == 0, "the application sees no key while away (%d events)", n);
+}
+
+/* The stand-in, where the demonstration's VM has no SVM for KVM. */
+static void standin_peer(struct app_drm *d, int kbd)
+{
+	int peer[2], n, status;
+	char line[64] = "";
 	bool done;
 	pid_t pid;
 	FILE *f;
 
-	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
-	check(!access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" FB_DEV, F_OK) &&
-	      !access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" KBD_DEV, F_OK),
-	      "display and keyboard are members of the unit %s", UNIT_DEV);
-	kbd = keyboard_wait(10000);
-	check(kbd >= 0, "the application opens the keyboard (%s)", KBD_NAME);
-	check(!drm_setup(&d), "the application draws on the DRM device");
-	if (kbd < 0 || d.fd <= 0)
-		return 1;
-	host("shot 1-local");
-	host("keys a");
-	n = read_keys(kbd, KEY_A, 3000, &done);
-	check(done, "a key typed reaches the application (%d key events)", n);
-
-	say("step 2: display and keyboard, one unit, are released to peer %s",
-	    PEER);
-	err = set_owner(UNIT_DEV, PEER);
-	check(!err, "writing %s to the unit's ownership attribute succeeds (%s)",
-	      PEER, strerror(-err));
-	check(owner_is(UNIT_DEV, PEER) && owner_is(FB_DEV, PEER) &&
-	      owner_is(KBD_DEV, PEER),
-	      "the unit's, the display's and the keyboard's ownership attributes read %s",
-	      PEER);
-	check(!drm_dirty(&d), "the application's DRM commits complete while away");
-	n = consumers_in("frozen", &total, kinds, sizeof(kinds));
-	check(module_loaded("shdev_serio") && total >= 2 && n == total,
-	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
-	      total, kinds, n);
-
-	say("step 3: the peer stand-in draws a PIN pad and reads the keyboard through the i8042 ports");
+	say("step 3: FALLBACK, no KVM here: the peer stand-in, a process of this VM, draws a PIN pad and reads the keyboard through the i8042 ports");
 	if (pipe(peer))
-		return 1;
+		return;
 	pid = fork();
 	if (!pid) {
 		close(peer[0]);
-		_exit(peer_main(peer[1], d.c.w, d.c.h));
+		_exit(peer_main(peer[1], d->c.w, d->c.h));
 	}
 	close(peer[1]);
 	f = fdopen(peer[0], "r");
@@ -1145,11 +1206,68 @@ static int scenario(int rounds)
 	line[strcspn(line, "\n")] = '\0';
 	check(!strcmp(line, "pin 1234"), "the peer reads the PIN typed (%s)",
 	      line[0] ? line : "nothing");
+	if (f)
+		fclose(f);
 	waitpid(pid, &status, 0);
 	n = read_keys(kbd, KEY_1, 300, &done);
 	check(n == 0, "the application sees no key while away (%d events)", n);
+}
 
-	say("step 4: the unit is reclaimed");
+static int scenario(int rounds)
+{
+	struct app_drm d = { 0 };
+	struct agent vmm;
+	bool nested = !access("/dev/kvm", F_OK), done;
+	const char *peer = nested ? AGENT_PEER : PEER;
+	char line[256], kinds[64];
+	int kbd, n, total, err;
+
+	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
+	check(!access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" FB_DEV, F_OK) &&
+	      !access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" KBD_DEV, F_OK),
+	      "display and keyboard are members of the unit %s", UNIT_DEV);
+	kbd = keyboard_wait(10000);
+	check(kbd >= 0, "the application opens the keyboard (%s)", KBD_NAME);
+	check(!drm_setup(&d), "the application draws on the DRM device");
+	if (kbd < 0 || d.fd <= 0)
+		return 1;
+	host("shot 1-local");
+	host("keys a");
+	n = read_keys(kbd, KEY_A, 3000, &done);
+	check(done, "a key typed reaches the application (%d key events)", n);
+
+	if (nested) {
+		say("step 2: display and keyboard, one unit, are released to peer %s, a VM that tools/shdev-vmm runs under KVM",
+		    peer);
+		err = vmm_start(&vmm, &d);
+		check(!err, "the VMM creates its VM and declares peer %s on /dev/shdev-agent",
+		      peer);
+		if (err)
+			return 1;
+	} else {
+		say("step 2: display and keyboard, one unit, are released to peer %s (FALLBACK: the simulated backend, no KVM here)",
+		    peer);
+	}
+	err = set_owner(UNIT_DEV, peer);
+	check(!err, "writing %s to the unit's ownership attribute succeeds (%s)",
+	      peer, strerror(-err));
+	check(owner_is(UNIT_DEV, peer) && owner_is(FB_DEV, peer) &&
+	      owner_is(KBD_DEV, peer),
+	      "the unit's, the display's and the keyboard's ownership attributes read %s",
+	      peer);
+	check(!drm_dirty(&d), "the application's DRM commits complete while away");
+	n = consumers_in("frozen", &total, kinds, sizeof(kinds));
+	check(module_loaded("shdev_serio") && total >= 2 && n == total,
+	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
+	      total, kinds, n);
+
+	if (nested)
+		nested_peer(&vmm, kbd);
+	else
+		standin_peer(&d, kbd);
+
+	say("step 4: the unit is reclaimed%s",
+	    nested ? "; the nested VM goes on writing the framebuffer and reading the keyboard" : "");
 	err = set_owner(UNIT_DEV, "local");
 	check(!err, "writing local to the unit's ownership attribute succeeds (%s)",
 	      strerror(-err));
@@ -1169,6 +1287,24 @@ static int scenario(int rounds)
 	      n);
 	check(no_key_down(kbd), "no key is stuck down");
 	check(!drm_dirty(&d), "the application's same DRM file works");
+	if (nested) {
+		unsigned long faults = 0;
+		char *at;
+
+		if (write(vmm.in, "faults\n", 7) != 7)
+			line[0] = '\0';
+		done = vmm_said(&vmm, "faults after the reclaim", line,
+				sizeof(line), 5000);
+		at = done ? strstr(line, "reclaim: ") : NULL;
+		if (at)
+			faults = strtoul(at + 9, NULL, 10);
+		check(faults > 0,
+		      "every access of the erring VM after the reclaim faults into the VMM: %lu faulted",
+		      faults);
+		if (write(vmm.in, "quit\n", 5) != 5)
+			kill(vmm.pid, SIGKILL);
+		child_end(&vmm, 0);
+	}
 
 	agent_step(&d);
 	if (rounds)
