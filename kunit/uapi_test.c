@@ -549,6 +549,12 @@ static void ku_pio_restore(void *unused)
 	shdev_uapi_set_pio(NULL);
 }
 
+/* Another device's handler on a shared line: never its interrupt. */
+static irqreturn_t ku_other_irq(int irq, void *cookie)
+{
+	return IRQ_NONE;
+}
+
 static irqreturn_t ku_driver_irq(int irq, void *data)
 {
 	struct ku_dev *d = data;
@@ -616,10 +622,12 @@ static struct ku_dev *ku_dev_create(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, irq_set_irq_type(d->irq[1],
 					       IRQ_TYPE_EDGE_RISING), 0);
+	/* The edge line shareable, as legacy drivers (i8042) ask theirs. */
 	for (i = 0; i < ARRAY_SIZE(d->irq); i++) {
 		KUNIT_ASSERT_EQ(test, devm_request_irq(&d->kt->pdev->dev,
 						       d->irq[i], ku_driver_irq,
-						       0, "shdev-ku", d), 0);
+						       i == 1 ? IRQF_SHARED : 0,
+						       "shdev-ku", d), 0);
 		res = DEFINE_RES_IRQ(d->irq[i]);
 		KUNIT_ASSERT_EQ(test, shdev_add_resource(d->kt->sd, &res), 0);
 	}
@@ -966,6 +974,9 @@ static void ku_test_device_irqs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_fired(file, KU_IRQ_EDGE), 2);
 	KUNIT_EXPECT_FALSE(test, ku_irq_off(d->irq[1]));
 	KUNIT_EXPECT_EQ(test, atomic_read(&d->driver_irqs), 0);
+	/* No other device joins a diverted line, lest its interrupts go astray. */
+	KUNIT_EXPECT_EQ(test, request_irq(d->irq[1], ku_other_irq, IRQF_SHARED,
+					  "shdev-ku-other", &d->irq[1]), -EBUSY);
 
 	KUNIT_EXPECT_EQ(test, ku_set_irq(file, KU_IRQ_LEVEL,
 					 SHDEV_IRQ_SET_UNMASK, -1), 0);
@@ -987,6 +998,10 @@ static void ku_test_device_irqs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_arm(file, KU_IRQ_EDGE), -ENODEV);
 	KUNIT_EXPECT_EQ(test, ku_set_irq(file, KU_IRQ_EDGE,
 					 SHDEV_IRQ_SET_UNMASK, -1), -ENODEV);
+	/* Given back, the line can be shared again. */
+	KUNIT_EXPECT_EQ(test, request_irq(d->irq[1], ku_other_irq, IRQF_SHARED,
+					  "shdev-ku-other", &d->irq[1]), 0);
+	free_irq(d->irq[1], &d->irq[1]);
 }
 
 static void ku_agent_close(void *file)
