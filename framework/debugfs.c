@@ -20,19 +20,30 @@
 
 static struct dentry *shdev_debugfs_root;
 
+/* The unit's counters, with the entries its gates refused. */
+static void shdev_stats_read(struct shdev_unit *u, struct shdev_stats *stats)
+{
+	lockdep_assert_held(&u->lock);
+	*stats = u->stats;
+	stats->refused = atomic64_read(&u->refused);
+}
+
 static int shdev_stats_show(struct seq_file *s, void *unused)
 {
 	struct shdev_unit *u = s->private;
+	struct shdev_stats stats;
 
 	mutex_lock(&u->lock);
+	shdev_stats_read(u, &stats);
 	seq_printf(s, "state: %s\n", shdev_state_name(u->state));
 	seq_printf(s, "owner: %s\n", u->state == SHDEV_LOCAL ? "local" : u->owner);
-	seq_printf(s, "releases: %llu\n", u->stats.releases);
-	seq_printf(s, "reclaims: %llu\n", u->stats.reclaims);
-	seq_printf(s, "failures: %llu\n", u->stats.failures);
-	seq_printf(s, "last_ns: %llu\n", u->stats.last_ns);
-	seq_printf(s, "worst_ns: %llu\n", u->stats.worst_ns);
-	seq_printf(s, "grace_periods: %llu\n", u->stats.grace_periods);
+	seq_printf(s, "releases: %llu\n", stats.releases);
+	seq_printf(s, "reclaims: %llu\n", stats.reclaims);
+	seq_printf(s, "failures: %llu\n", stats.failures);
+	seq_printf(s, "last_ns: %llu\n", stats.last_ns);
+	seq_printf(s, "worst_ns: %llu\n", stats.worst_ns);
+	seq_printf(s, "grace_periods: %llu\n", stats.grace_periods);
+	seq_printf(s, "refused: %llu\n", stats.refused);
 	mutex_unlock(&u->lock);
 	return 0;
 }
@@ -128,7 +139,7 @@ void __init shdev_debugfs_init(void)
 void shdev_get_stats(struct shdev *sd, struct shdev_stats *stats)
 {
 	mutex_lock(&sd->unit->lock);
-	*stats = sd->unit->stats;
+	shdev_stats_read(sd->unit, stats);
 	mutex_unlock(&sd->unit->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(shdev_get_stats);

@@ -38,6 +38,7 @@ bool __shdev_enter(struct shdev *sd, int *idx)
 	/* Pairs with smp_store_release() in shdev_gate_set(). */
 	if (smp_load_acquire(&sd->away)) {
 		srcu_read_unlock(&shdev_srcu, *idx);
+		atomic64_inc(&sd->unit->refused);
 		return false;
 	}
 	/* The caller's context is raised by shdev_enter()'s __cond_lock(). */

@@ -86,6 +86,8 @@ bool shdev_peer_name_valid(const char *name);
  * @worst_ns: longest completed transfer
  * @grace_periods: waits for the gates' readers, one per release of the
  *	unit and one per failed resume
+ * @refused: shdev_enter() calls that found a member's gate closed,
+ *	counted in &shdev_unit.refused
  */
 struct shdev_stats {
 	u64 releases;
@@ -94,6 +96,7 @@ struct shdev_stats {
 	u64 last_ns;
 	u64 worst_ns;
 	u64 grace_periods;
+	u64 refused;
 };
 
 struct shdev {
@@ -153,6 +156,7 @@ struct shdev_unit {
 	bool pinned;			/* the peer's backend module */
 	bool receiving;			/* owned by a peer since boot */
 	struct shdev_stats stats;
+	atomic64_t refused;		/* shdev_enter() calls, gate closed */
 	unsigned int nr;		/* members */
 	struct shdev *members[SHDEV_UNIT_MAX];
 	struct dentry *debugfs;

@@ -67,6 +67,10 @@ static void shdev_test_release_reclaim(struct kunit *test)
 	kt_expect_remote(test, kt, &kt_peer);
 	kt_expect_owner(test, kt, "kt-peer");
 	KUNIT_EXPECT_STREQ(test, kt->log, "quiesce");
+	/* The access kt_expect_remote() tried; quiesce's was let through. */
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).refused, 1);
+	KUNIT_EXPECT_EQ(test, kt_hw_access(kt), -ENODEV);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).refused, 2);
 
 	KUNIT_ASSERT_EQ(test, kt_write(kt, "local\n"), 6);
 	kt_expect_local(test, kt);
@@ -79,6 +83,8 @@ static void shdev_test_release_reclaim(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats.failures, 0);
 	KUNIT_EXPECT_GT(test, stats.worst_ns, 0);
 	KUNIT_EXPECT_GE(test, stats.worst_ns, stats.last_ns);
+	/* Entries while the device is local are not counted. */
+	KUNIT_EXPECT_EQ(test, stats.refused, 2);
 }
 
 static void shdev_test_same_state_is_noop(struct kunit *test)
