@@ -989,7 +989,7 @@ static void agent_step(struct app_drm *d)
 	bool ok;
 	int err;
 
-	say("step 5: a userspace agent, standing for a VMM, takes the unit for its peer %s and dies",
+	say("step 7: a userspace agent, standing for a VMM, takes the unit for its peer %s and dies",
 	    AGENT_PEER);
 	ok = !agent_start(&a) &&
 		agent_said(&a, "peer " AGENT_PEER, line, sizeof(line), 3000);
@@ -1078,7 +1078,7 @@ static void unbind_step(void)
 	bool ok;
 	int err;
 
-	say("step 6: each driver unbinds while the unit is away, and binds again");
+	say("step 8: each driver unbinds while the unit is away, and binds again");
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		err = set_owner(UNIT_DEV, PEER);
 		check(!err && owner_is(d[i].dev, PEER),
@@ -1118,12 +1118,16 @@ static void unbind_step(void)
 #define VMM		"/shdev-vmm"
 #define VMM_PROGRAM	"/peer.bin"
 
-static int vmm_start(struct agent *vmm, const struct app_drm *d)
+#define UAPI_TIMEOUT	"/sys/module/shdev_uapi/parameters/timeout_ms"
+#define UNIT_STATS	"/sys/kernel/debug/shdev/" UNIT_DEV "/stats"
+
+/* Start the VMM; with @deaf, one that never answers a reclaim. */
+static int vmm_start(struct agent *vmm, const struct app_drm *d, bool deaf)
 {
 	char geometry[32];
 	char *const argv[] = {
 		VMM, "-p", AGENT_PEER ":" AGENT_PEER_ID, "-b", VMM_PROGRAM,
-		"-g", geometry, NULL
+		"-g", geometry, deaf ? "-n" : NULL, NULL
 	};
 	char line[256];
 
@@ -1135,6 +1139,64 @@ static int vmm_start(struct agent *vmm, const struct app_drm *d)
 		return -1;
 	}
 	return 0;
+}
+
+/* A counter of the unit's debugfs stats, or -1. */
+static long long unit_stat(const char *name)
+{
+	FILE *f = fopen(UNIT_STATS, "r");
+	size_t len = strlen(name);
+	long long val = -1;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			val = strtoll(line + len + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/* The mappings of uapi device files in every process, or -1. */
+static int device_mappings(void)
+{
+	char path[300], line[512];
+	struct dirent *e;
+	int n = 0;
+	DIR *proc;
+	FILE *f;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return -1;
+	while ((e = readdir(proc))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/maps", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			n += !!strstr(line, "[shdev-device]");
+		fclose(f);
+	}
+	closedir(proc);
+	return n;
+}
+
+/* Ask the VMM for its count of faulting accesses; -1 if it says none. */
+static long vmm_faults(struct agent *vmm)
+{
+	char line[256], *at;
+
+	if (write(vmm->in, "faults\n", 7) != 7)
+		return -1;
+	if (!agent_said(vmm, "faults after the reclaim", line, sizeof(line),
+			5000))
+		return -1;
+	say("log %s", line);
+	at = strstr(line, "reclaim: ");
+	return at ? strtol(at + 9, NULL, 10) : -1;
 }
 
 /* The VMM's line with @want, as a log line; false if it never came. */
@@ -1175,6 +1237,22 @@ static void nested_peer(struct agent *vmm, int kbd)
 	check(n == 0, "the application sees no key while away (%d events)", n);
 }
 
+/*
+ * While the peer owns the unit, the application's commits and the
+ * console's output stop above the drivers, in the frozen DRM, input and
+ * serio devices: no path of Linux's drivers even reaches the hardware
+ * gate, which would turn it away and count it in the unit's "refused".
+ */
+static void away_untouched(long long refused_before)
+{
+	long long refused = unit_stat("refused");
+
+	check(refused >= 0 && refused_before >= 0 &&
+	      refused == refused_before && owner_is(UNIT_DEV, AGENT_PEER),
+	      "Linux's drivers touched nothing of the unit while away: no path of theirs reached the hardware gate (%lld refused)",
+	      refused - refused_before);
+}
+
 /* The stand-in, where the demonstration's VM has no SVM for KVM. */
 static void standin_peer(struct app_drm *d, int kbd)
 {
@@ -1213,14 +1291,171 @@ static void standin_peer(struct app_drm *d, int kbd)
 	check(n == 0, "the application sees no key while away (%d events)", n);
 }
 
+/* Release the unit to a new VMM's VM and wait for its first frame. */
+static bool vmm_takes_unit(struct agent *vmm, const struct app_drm *d,
+			   bool deaf)
+{
+	char line[256];
+	int err;
+
+	if (vmm_start(vmm, d, deaf))
+		return false;
+	err = set_owner(UNIT_DEV, AGENT_PEER);
+	if (!err && owner_is(UNIT_DEV, AGENT_PEER) &&
+	    vmm_said(vmm, "peer: drawn", line, sizeof(line), 30000))
+		return true;
+	say("the unit does not reach the VM: %s", strerror(-err));
+	child_end(vmm, SIGKILL);
+	set_owner(UNIT_DEV, "local");
+	return false;
+}
+
+/*
+ * The VMM dies while its VM owns the unit: the kernel revokes what the
+ * device files handed out, and the unit comes back.
+ */
+static void vmm_killed(struct app_drm *d, int kbd)
+{
+	struct agent vmm;
+	int maps, n;
+	bool ok, done;
+
+	say("step 5: the VMM is killed while its VM owns the unit");
+	ok = vmm_takes_unit(&vmm, d, false);
+	maps = device_mappings();
+	check(ok && maps > 0,
+	      "a new VMM's VM owns the unit and draws; the VMM maps %d device file ranges",
+	      maps);
+	if (!ok)
+		return;
+	child_end(&vmm, SIGKILL);
+	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
+	      owner_is(KBD_DEV, "local"),
+	      "killing the VMM brings the unit back local");
+	maps = device_mappings();
+	check(maps == 0, "no process maps a device file any more (%d mappings)",
+	      maps);
+	host("keys c");
+	n = read_keys(kbd, KEY_C, 3000, &done);
+	check(done && !drm_dirty(d),
+	      "the application's same evdev file reads a key (%d key events) and its DRM file commits",
+	      n);
+}
+
+/*
+ * A VMM that never answers a reclaim: the kernel revokes at the agent's
+ * timeout and the reclaim completes; the VM's accesses fault after it.
+ */
+static void vmm_deaf(struct app_drm *d)
+{
+	char timeout[16] = "5000", line[256];
+	struct agent vmm;
+	double start, ms;
+	long faults;
+	bool ok;
+	int err;
+
+	say("step 6: a VMM that never answers a reclaim and keeps its VM running");
+	/* The agent's timeout, taken when it opens: one second, for this step. */
+	read_file(UAPI_TIMEOUT, timeout, sizeof(timeout));
+	timeout[strcspn(timeout, "\n")] = '\0';
+	write_file(UAPI_TIMEOUT, "1000");
+	ok = vmm_takes_unit(&vmm, d, true);
+	write_file(UAPI_TIMEOUT, timeout);
+	check(ok, "a VMM started with -n takes the unit for its VM, which draws");
+	if (!ok)
+		return;
+	/* Past the PIN, the program goes on touching both devices. */
+	host("keys 5 6 7 8 ret");
+	ok = vmm_said(&vmm, "peer: pin", line, sizeof(line), 10000);
+	check(ok && strstr(line, "pin 5678"),
+	      "its VM reads a PIN (%s) and goes on writing the framebuffer and reading the keyboard",
+	      ok ? strstr(line, "pin") : "nothing");
+	start = now_us();
+	err = set_owner(UNIT_DEV, "local");
+	ms = (now_us() - start) / 1e3;
+	check(!err && owner_is(FB_DEV, "local") && owner_is(KBD_DEV, "local"),
+	      "the reclaim completes unanswered, once the kernel revoked the device files (%.0f ms, for two devices; the agent's timeout is 1000 ms) (%s)",
+	      ms, strerror(-err));
+	faults = vmm_faults(&vmm);
+	check(faults > 0,
+	      "the VM's accesses after the reclaim fault: %ld faulted", faults);
+	check(!drm_sync(d), "the application's DRM file repaints after the reclaim");
+	host("shot 5-deaf-reclaimed");
+	if (write(vmm.in, "quit\n", 5) != 5)
+		kill(vmm.pid, SIGKILL);
+	child_end(&vmm, 0);
+}
+
+/*
+ * Round trips of the unit with the real VM: a new VMM each round (its
+ * start is not timed), then the release until the ownership write returns
+ * and until the VM reports its first frame, and the reclaim until the
+ * write returns and until the application's content is on the screen
+ * again.  Ownership latency and the frames apart: a release does not
+ * wait for the VM to draw, nor a reclaim for Linux's repaint.
+ */
+#define BENCH_VM_ROUNDS	5
+
+/* One round with a new VMM; @t gets release, frame, reclaim, shown. */
+static bool bench_vm_round(struct app_drm *d, double t[4])
+{
+	char line[256];
+	struct agent vmm;
+	double t0, t1;
+	bool ok;
+
+	if (vmm_start(&vmm, d, false))
+		return false;
+	t0 = tsc_us();
+	ok = !set_owner(UNIT_DEV, AGENT_PEER);
+	t[0] = tsc_us() - t0;
+	ok = ok && agent_said(&vmm, "peer: drawn", line, sizeof(line), 30000);
+	t1 = tsc_us();
+	t[1] = t1 - t0;
+	ok = !set_owner(UNIT_DEV, "local") && ok;
+	t[2] = tsc_us() - t1;
+	ok = !drm_sync(d) && ok;
+	t[3] = tsc_us() - t1;
+	if (write(vmm.in, "quit\n", 5) != 5)
+		kill(vmm.pid, SIGKILL);
+	child_end(&vmm, 0);
+	return ok;
+}
+
+static void bench_vm(struct app_drm *d)
+{
+	static const char * const what[] = {
+		"release", "the VM's first frame after the release began",
+		"reclaim", "Linux's content on the screen after the reclaim began",
+	};
+	double t[4][BENCH_VM_ROUNDS], round[4], med, p99;
+	int i, k;
+
+	say("step benchmark: %d round trips of the unit with the nested VM",
+	    BENCH_VM_ROUNDS);
+	for (i = 0; i < BENCH_VM_ROUNDS && bench_vm_round(d, round); i++)
+		for (k = 0; k < 4; k++)
+			t[k][i] = round[k];
+	check(i == BENCH_VM_ROUNDS,
+	      "bench: %d round trips of the unit with the nested VM",
+	      BENCH_VM_ROUNDS);
+	for (k = 0; i && k < 4; k++) {
+		stats(t[k], i, &med, &p99);
+		say("bench display+keyboard with the nested VM: %s %.1f ms (median of %d, max %.1f ms)",
+		    what[k], med / 1000, i, p99 / 1000);
+	}
+}
+
 static int scenario(int rounds)
 {
 	struct app_drm d = { 0 };
 	struct agent vmm;
 	bool nested = !access("/dev/kvm", F_OK), done;
 	const char *peer = nested ? AGENT_PEER : PEER;
-	char line[256], kinds[64];
+	char kinds[64];
 	int kbd, n, total, err;
+	long long refused;
 
 	say("step 1: the application opens the keyboard's evdev node and the DRM device and draws its screen");
 	check(!access("/sys/class/devlink/platform:" UNIT_DEV "--platform:" FB_DEV, F_OK) &&
@@ -1239,7 +1474,7 @@ static int scenario(int rounds)
 	if (nested) {
 		say("step 2: display and keyboard, one unit, are released to peer %s, a VM that tools/shdev-vmm runs under KVM",
 		    peer);
-		err = vmm_start(&vmm, &d);
+		err = vmm_start(&vmm, &d, false);
 		check(!err, "the VMM creates its VM and declares peer %s on /dev/shdev-agent",
 		      peer);
 		if (err)
@@ -1248,6 +1483,7 @@ static int scenario(int rounds)
 		say("step 2: display and keyboard, one unit, are released to peer %s (FALLBACK: the simulated backend, no KVM here)",
 		    peer);
 	}
+	refused = unit_stat("refused");
 	err = set_owner(UNIT_DEV, peer);
 	check(!err, "writing %s to the unit's ownership attribute succeeds (%s)",
 	      peer, strerror(-err));
@@ -1261,9 +1497,10 @@ static int scenario(int rounds)
 	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
 	      total, kinds, n);
 
-	if (nested)
+	if (nested) {
 		nested_peer(&vmm, kbd);
-	else
+		away_untouched(refused);
+	} else
 		standin_peer(&d, kbd);
 
 	say("step 4: the unit is reclaimed%s",
@@ -1288,27 +1525,23 @@ static int scenario(int rounds)
 	check(no_key_down(kbd), "no key is stuck down");
 	check(!drm_dirty(&d), "the application's same DRM file works");
 	if (nested) {
-		unsigned long faults = 0;
-		char *at;
+		long faults = vmm_faults(&vmm);
 
-		if (write(vmm.in, "faults\n", 7) != 7)
-			line[0] = '\0';
-		done = vmm_said(&vmm, "faults after the reclaim", line,
-				sizeof(line), 5000);
-		at = done ? strstr(line, "reclaim: ") : NULL;
-		if (at)
-			faults = strtoul(at + 9, NULL, 10);
 		check(faults > 0,
-		      "every access of the erring VM after the reclaim faults into the VMM: %lu faulted",
+		      "every access of the erring VM after the reclaim faults into the VMM: %ld faulted",
 		      faults);
 		if (write(vmm.in, "quit\n", 5) != 5)
 			kill(vmm.pid, SIGKILL);
 		child_end(&vmm, 0);
+		vmm_killed(&d, kbd);
+		vmm_deaf(&d);
 	}
 
 	agent_step(&d);
 	if (rounds)
 		bench_unit(rounds, kbd, &d);
+	if (rounds && nested)
+		bench_vm(&d);
 	/* Last: the application's files do not survive an unbind. */
 	unbind_step();
 	tcdrain(STDOUT_FILENO);
