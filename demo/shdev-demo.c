@@ -1324,7 +1324,7 @@ static void vmm_killed(struct app_drm *d, int kbd)
 	ok = vmm_takes_unit(&vmm, d, false);
 	maps = device_mappings();
 	check(ok && maps > 0,
-	      "a new VMM's VM owns the unit and draws; the VMM maps %d device file ranges",
+	      "a new VMM's VM owns the unit and draws; the VMM has %d mappings of device files",
 	      maps);
 	if (!ok)
 		return;
