@@ -50,7 +50,7 @@
 #include <drm/drm_mode.h>
 #include <linux/input.h>
 
-#include "font.h"
+#include "draw.h"
 
 #define PEER		"vm1"
 #define UNIT_DEV	"shdev-unit"
@@ -238,52 +238,15 @@ static bool module_loaded(const char *name)
 	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, "live");
 }
 
-/* Drawing, into a buffer of 3 or 4 bytes per pixel (XRGB, little end). */
-
-struct canvas {
-	uint8_t *px;
-	unsigned int w, h, pitch, bpp;
-};
-
-static void fill(const struct canvas *c, unsigned int x, unsigned int y,
-		 unsigned int w, unsigned int h, uint32_t rgb)
-{
-	unsigned int i, j, k;
-
-	for (j = y; j < y + h && j < c->h; j++)
-		for (i = x; i < x + w && i < c->w; i++)
-			for (k = 0; k < c->bpp && k < 3; k++)
-				c->px[j * c->pitch + i * c->bpp + k] = rgb >> (8 * k);
-}
-
-static void text(const struct canvas *c, unsigned int x, unsigned int y,
-		 unsigned int scale, uint32_t rgb, const char *s)
-{
-	unsigned int g, r, b;
-
-	for (; *s; s++, x += 6 * scale) {
-		for (g = 0; g < sizeof(font) / sizeof(font[0]); g++)
-			if (font[g].c == *s)
-				break;
-		if (g == sizeof(font) / sizeof(font[0]))
-			continue;	/* a space, or not in the font */
-		for (r = 0; r < 7; r++)
-			for (b = 0; b < 5; b++)
-				if (font[g].rows[r] & (0x10 >> b))
-					fill(c, x + b * scale, y + r * scale,
-					     scale, scale, rgb);
-	}
-}
-
 /* The application's screen. */
 static void draw_local(const struct canvas *c)
 {
-	fill(c, 0, 0, c->w, c->h, 0x0b3d91);
-	fill(c, 40, 40, c->w - 80, 12, 0xf2c12e);
-	text(c, 60, 100, 12, 0xffffff, "LINUX");
-	text(c, 60, 220, 6, 0xf2c12e, "LOCAL APP");
-	text(c, 60, 320, 4, 0xffffff, "EVDEV AND DRM FILES OPEN");
-	fill(c, 40, c->h - 52, c->w - 80, 12, 0xf2c12e);
+	canvas_fill(c, 0, 0, c->w, c->h, 0x0b3d91);
+	canvas_fill(c, 40, 40, c->w - 80, 12, 0xf2c12e);
+	canvas_text(c, 60, 100, 12, 0xffffff, "LINUX");
+	canvas_text(c, 60, 220, 6, 0xf2c12e, "LOCAL APP");
+	canvas_text(c, 60, 320, 4, 0xffffff, "EVDEV AND DRM FILES OPEN");
+	canvas_fill(c, 40, c->h - 52, c->w - 80, 12, 0xf2c12e);
 }
 
 /* The peer's screen: a PIN pad, with one star per digit typed. */
@@ -294,18 +257,18 @@ static void draw_pinpad(const struct canvas *c, int typed)
 	char digit[2] = "";
 	char stars[8] = "";
 
-	fill(c, 0, 0, c->w, c->h, 0x101010);
-	text(c, x0 - 60, 40, 6, 0x3ddc84, "PEER VM: ENTER PIN");
+	canvas_fill(c, 0, 0, c->w, c->h, 0x101010);
+	canvas_text(c, x0 - 60, 40, 6, 0x3ddc84, "PEER VM: ENTER PIN");
 	for (i = 0; i < 4 && i < (unsigned int)typed; i++)
 		stars[i] = '*';
-	fill(c, x0, 120, 360, 80, 0x303030);
-	text(c, x0 + 60, 135, 8, 0xffffff, stars);
+	canvas_fill(c, x0, 120, 360, 80, 0x303030);
+	canvas_text(c, x0 + 60, 135, 8, 0xffffff, stars);
 	for (i = 0; i < 12; i++) {
 		unsigned int x = x0 + (i % 3) * 125, y = y0 + (i / 3) * 125;
 
-		fill(c, x, y, 110, 110, 0x3ddc84);
+		canvas_fill(c, x, y, 110, 110, 0x3ddc84);
 		digit[0] = keys[i] == '#' ? 'K' : keys[i];
-		text(c, x + 40, y + 34, 6, 0x101010, digit);
+		canvas_text(c, x + 40, y + 34, 6, 0x101010, digit);
 	}
 }
 

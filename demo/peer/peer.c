@@ -14,7 +14,7 @@
  */
 #include <stdint.h>
 
-#include "../font.h"
+#include "../draw.h"
 #include "../../tools/shdev-vmm/shdev-vmm-guest.h"
 
 #define PIC1		0x20
@@ -137,36 +137,18 @@ static void interrupts_init(void)
 extern const struct shdev_vmm_info vmm_info;
 static const struct shdev_vmm_info *fb_info = &vmm_info;
 
+static struct canvas screen;
+
 static void fill(unsigned int x, unsigned int y, unsigned int w,
 		 unsigned int h, uint32_t rgb)
 {
-	const struct shdev_vmm_info *c = fb_info;
-	volatile uint8_t *px = (volatile uint8_t *)c->fb;
-	unsigned int i, j, k;
-
-	for (j = y; j < y + h && j < c->height; j++)
-		for (i = x; i < x + w && i < c->width; i++)
-			for (k = 0; k < c->bpp && k < 3; k++)
-				px[j * c->pitch + i * c->bpp + k] = rgb >> (8 * k);
+	canvas_fill(&screen, x, y, w, h, rgb);
 }
 
 static void text(unsigned int x, unsigned int y, unsigned int scale,
 		 uint32_t rgb, const char *s)
 {
-	unsigned int g, r, b;
-
-	for (; *s; s++, x += 6 * scale) {
-		for (g = 0; g < sizeof(font) / sizeof(font[0]); g++)
-			if (font[g].c == *s)
-				break;
-		if (g == sizeof(font) / sizeof(font[0]))
-			continue;	/* a space, or not in the font */
-		for (r = 0; r < 7; r++)
-			for (b = 0; b < 5; b++)
-				if (font[g].rows[r] & (0x10 >> b))
-					fill(x + b * scale, y + r * scale,
-					     scale, scale, rgb);
-	}
+	canvas_text(&screen, x, y, scale, rgb, s);
 }
 
 #define PAD_X	(fb_info->width / 2 - 180)
@@ -211,6 +193,11 @@ void peer_main(void)
 		say("no framebuffer");
 		return;
 	}
+	screen = (struct canvas) {
+		.px = (volatile uint8_t *)fb_info->fb,
+		.w = fb_info->width, .h = fb_info->height,
+		.pitch = fb_info->pitch, .bpp = fb_info->bpp,
+	};
 	interrupts_init();
 	draw_pinpad();
 	say("drawn");
