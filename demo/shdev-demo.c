@@ -203,16 +203,20 @@ static bool owner_is(const char *dev, const char *owner)
 }
 
 /*
- * The unit's stacked devices, from its debugfs file "consumers": how many
- * there are, how many are @state, and their kinds in @kinds ("serio input").
+ * The stacked devices of @unit, from its debugfs file "consumers": how
+ * many there are, how many are @state, and their kinds in @kinds ("serio
+ * input").
  */
-static int consumers_in(const char *state, int *total, char *kinds,
-			size_t len)
+static int consumers_in(const char *unit, const char *state, int *total,
+			char *kinds, size_t len)
 {
-	FILE *f = fopen("/sys/kernel/debug/shdev/" UNIT_DEV "/consumers", "r");
-	char member[64], kind[16], dev[64], st[16];
+	char member[64], kind[16], dev[64], st[16], path[96];
 	int n = 0;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/sys/kernel/debug/shdev/%s/consumers",
+		 unit);
+	f = fopen(path, "r");
 	*total = 0;
 	kinds[0] = '\0';
 	if (!f)
@@ -990,6 +994,74 @@ static void agent_step(struct app_drm *d)
 	tcdrain(STDOUT_FILENO);
 }
 
+/*
+ * QEMU's second serial port, an 8250 platform device of its own whose
+ * driver the project converts, goes to peer PEER and back while a process
+ * keeps /dev/ttyS1 open and writes: QEMU's end of COM2 (a file on the
+ * host) shows what reached the port.
+ */
+#define COM2_DEV	"serial8250.0"
+#define COM2_TTY	"/dev/ttyS1"
+
+static bool com2_write(int fd, const char *text)
+{
+	size_t len = strlen(text);
+
+	return write(fd, text, len) == (ssize_t)len;
+}
+
+static void com2_step(void)
+{
+	int fd, err, n, total;
+	char kinds[64];
+	struct termios t;
+	bool ok;
+
+	say("step 8: QEMU's COM2, an 8250 platform device converted by the project, goes to peer %s and back while a process writes to %s",
+	    PEER, COM2_TTY);
+	fd = open(COM2_TTY, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	ok = fd >= 0 && !tcgetattr(fd, &t);
+	if (ok) {
+		cfmakeraw(&t);
+		cfsetspeed(&t, B115200);
+		ok = !tcsetattr(fd, TCSANOW, &t);
+	}
+	ok = ok && com2_write(fd, "com2: before\n") && !tcdrain(fd);
+	check(ok && owner_is(COM2_DEV, "local"),
+	      "the process opens %s, a port of %s, and writes", COM2_TTY,
+	      COM2_DEV);
+	if (!ok) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	host("com2 has com2: before");
+	err = set_owner(COM2_DEV, PEER);
+	check(!err && owner_is(COM2_DEV, PEER),
+	      "writing %s to %s's ownership attribute succeeds (%s)", PEER,
+	      COM2_DEV, strerror(-err));
+	n = consumers_in(COM2_DEV, "frozen", &total, kinds, sizeof(kinds));
+	check(n == 1 && total == 1 && !strcmp(kinds, "tty"),
+	      "its port's tty is frozen (%d of %d stacked devices: %s)", n,
+	      total, kinds);
+	ok = com2_write(fd, "com2: away\n");
+	check(ok, "the process's write while away is taken into the tty's buffer");
+	/* What would reach the port has had a hundred times its time. */
+	usleep(100000);
+	host("com2 lacks com2: away");
+	err = set_owner(COM2_DEV, "local");
+	check(!err && owner_is(COM2_DEV, "local"),
+	      "writing local to %s's ownership attribute succeeds (%s)",
+	      COM2_DEV, strerror(-err));
+	ok = !tcdrain(fd);
+	check(ok, "what was written while away drains after the reclaim");
+	host("com2 has com2: away");
+	ok = com2_write(fd, "com2: after\n") && !tcdrain(fd);
+	check(ok, "the process's same file writes after the reclaim");
+	host("com2 has com2: after");
+	close(fd);
+}
+
 /* Whether the kernel log, from boot, reports a warning or a bug. */
 static bool kernel_log_clean(char *first, size_t len)
 {
@@ -1041,7 +1113,7 @@ static void unbind_step(void)
 	bool ok;
 	int err;
 
-	say("step 8: each driver unbinds while the unit is away, and binds again");
+	say("step 9: each driver unbinds while the unit is away, and binds again");
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		err = set_owner(UNIT_DEV, PEER);
 		check(!err && owner_is(d[i].dev, PEER),
@@ -1455,7 +1527,7 @@ static int scenario(int rounds)
 	      "the unit's, the display's and the keyboard's ownership attributes read %s",
 	      peer);
 	check(!drm_dirty(&d), "the application's DRM commits complete while away");
-	n = consumers_in("frozen", &total, kinds, sizeof(kinds));
+	n = consumers_in(UNIT_DEV, "frozen", &total, kinds, sizeof(kinds));
 	check(module_loaded("shdev_serio") && total >= 2 && n == total,
 	      "the core loaded shdev-serio for the release; the unit's %d stacked devices (%s) are frozen (%d)",
 	      total, kinds, n);
@@ -1474,7 +1546,7 @@ static int scenario(int rounds)
 	check(owner_is(UNIT_DEV, "local") && owner_is(FB_DEV, "local") &&
 	      owner_is(KBD_DEV, "local"),
 	      "the unit's, the display's and the keyboard's ownership attributes read local");
-	n = consumers_in("thawed", &total, kinds, sizeof(kinds));
+	n = consumers_in(UNIT_DEV, "thawed", &total, kinds, sizeof(kinds));
 	check(total >= 2 && n == total,
 	      "the unit's %d stacked devices (%s) are thawed (%d)", total,
 	      kinds, n);
@@ -1506,6 +1578,7 @@ static int scenario(int rounds)
 	if (rounds && nested)
 		bench_vm(&d);
 	/* Last: the application's files do not survive an unbind. */
+	com2_step();
 	unbind_step();
 	tcdrain(STDOUT_FILENO);
 	say("done %d failed", failures);
