@@ -2,10 +2,11 @@
 /*
  * shdev uapi backend: what the backend (uapi.c), the agent's file
  * (uapi-agent.c) and the device file (uapi-dev.c) give each other, and
- * the seams through which KUnit plays the agent from inside the kernel.  A kernel thread reads and writes the
- * agent's file with kernel_read() and kernel_write() as a process would;
- * only the ioctls, whose argument is a user pointer, need a way in with a
- * kernel pointer, and the file needs a device number to be opened by.
+ * the seams through which KUnit plays the agent from inside the kernel.
+ * A kernel thread reads and writes the agent's file with kernel_read()
+ * and kernel_write() as a process would; only the ioctls, whose argument
+ * is a user pointer, need a way in with a kernel pointer, and the file
+ * needs a device number to be opened by.
  */
 #ifndef __SHDEV_UAPI_H
 #define __SHDEV_UAPI_H

@@ -70,9 +70,10 @@ static_assert(sizeof(struct shdev_agent_request) ==
 static_assert(sizeof(struct shdev_agent_answer) == 16);
 static_assert(SHDEV_AGENT_NAME_LEN > SHDEV_NAME_MAX);
 
-/* Under shdev_uapi_lock, with shdev_uapi_agent and shdev_uapi_holds. */
+/* Request numbers, under shdev_uapi_lock. */
 static u64 uapi_seq;
 
+/* See shdev-uapi.h. */
 DEFINE_MUTEX(shdev_uapi_lock);
 struct uapi_agent *shdev_uapi_agent;
 LIST_HEAD(shdev_uapi_holds);
