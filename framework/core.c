@@ -170,9 +170,11 @@ static int shdev_res_add(struct resource *res, unsigned int max,
  * The platform device's resources, then its interrupts that only firmware
  * describes (Devicetree gives a platform device no interrupt resources),
  * then the ranges and interrupts the driver added with
- * shdev_add_resource() and shdev_add_irq().  Interrupts are Linux's
- * numbers, each listed once; irq_get_irq_data() gives their hardware line
- * and trigger.
+ * shdev_add_resource() and shdev_add_irq().  The first member of a unit
+ * also lists the interrupt lines that the unit carries for devices that
+ * are not members (a touch controller's, on a GPIO), while they are away
+ * with it.  Interrupts are Linux's numbers, each listed once;
+ * irq_get_irq_data() gives their hardware line and trigger.
  *
  * Context: a backend operation, with the unit's transfer lock held.
  * Return: the number of resources copied, or -E2BIG when @max is short.
@@ -197,6 +199,9 @@ int shdev_get_resources(const struct shdev *sd, struct resource *res,
 		ret = shdev_res_add(res, max, &n, &sd->ranges[i]);
 	for (i = 0; !ret && i < sd->nr_irqs; i++)
 		ret = shdev_res_add(res, max, &n, &DEFINE_RES_IRQ(sd->irqs[i]));
+	for (i = 0; !ret && !sd->index && i < sd->unit->nr_lines; i++)
+		ret = shdev_res_add(res, max, &n,
+				    &DEFINE_RES_IRQ(sd->unit->lines[i]));
 	return ret ?: n;
 }
 EXPORT_SYMBOL_NS_GPL(shdev_get_resources, SHDEV);

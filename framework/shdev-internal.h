@@ -17,7 +17,7 @@
  *   debugfs.c	statistics and holdings
  *   peer.c	peers and backends, peer death
  *   receive.c	units owned by a peer since boot, offers, attestation
- *   unit.c	unit objects, units described by firmware
+ *   unit.c	unit objects, units described by firmware, carried lines
  *   unit-fw.c	the driver of "linux,shdev-unit" nodes
  */
 #ifndef __SHDEV_INTERNAL_H
@@ -44,6 +44,7 @@ struct shdev_unit;
 
 #define SHDEV_UNIT_PEERS	8	/* peers a unit may name, at most */
 #define SHDEV_UNIT_PATHS	8	/* interconnect paths a unit holds, at most */
+#define SHDEV_UNIT_LINES	8	/* interrupt lines a unit carries, at most */
 
 /**
  * struct shdev_unit_desc - a unit described by firmware
@@ -56,6 +57,10 @@ struct shdev_unit;
  * @peer_ids: their identifiers in their hypervisor
  * @initial_peer: the peer owning the unit at boot, or NULL for Linux
  * @require_attestation: the peer's offers need valid evidence
+ * @nr_lines: number of carried interrupt lines
+ * @lines: Linux's numbers of the interrupt lines of devices that are not
+ *	members (a touch controller's, on a GPIO), which move with the unit
+ * @line_names: their names, for messages
  * @hold: keep the unit's resources on, from release to reclaim
  * @unhold: undo @hold
  */
@@ -68,6 +73,9 @@ struct shdev_unit_desc {
 	u32 peer_ids[SHDEV_UNIT_PEERS];
 	const char *initial_peer;
 	bool require_attestation;
+	unsigned int nr_lines;
+	unsigned int lines[SHDEV_UNIT_LINES];
+	const char *line_names[SHDEV_UNIT_LINES];
 	int (*hold)(const struct shdev_unit_desc *desc);
 	void (*unhold)(const struct shdev_unit_desc *desc);
 };
@@ -161,6 +169,11 @@ struct shdev_unit {
 	struct shdev *members[SHDEV_UNIT_MAX];
 	struct dentry *debugfs;
 
+	/* Carried lines the "lines" step took from Linux, in order. */
+	unsigned int nr_lines;
+	unsigned int lines[SHDEV_UNIT_LINES];
+	bool line_requested[SHDEV_UNIT_LINES];	/* by the core: had no action */
+
 	struct list_head node;		/* described by firmware: in shdev_units */
 };
 
@@ -244,6 +257,8 @@ void shdev_unit_put(struct shdev_unit *u);
 struct shdev_unit *shdev_get_unit_of(struct device *dev, unsigned int *index);
 struct shdev_unit *shdev_get_unit_by_dev(struct device *dev);
 int shdev_in_dt_unit(struct device *dev, struct device_node *np);
+int shdev_lines_take(struct shdev_unit *u, struct shdev *sd);
+int shdev_lines_give(struct shdev_unit *u, struct shdev *sd);
 bool shdev_is_node_of(const struct fwnode_handle *fwnode, struct device *dev);
 
 #if IS_ENABLED(CONFIG_KUNIT)

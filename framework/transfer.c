@@ -113,6 +113,12 @@ static const struct shdev_step shdev_steps[] = {
 	{ "sleep",	true,  false, shdev_sleep_block,  shdev_sleep_unblock },
 	{ "pin",	true,  false, shdev_pin,	  shdev_unpin },
 	{ "hold",	true,  false, shdev_hold,	  shdev_unhold },
+	/*
+	 * Lines of devices that are not members leave before any member is
+	 * touched: a touch controller's handler, which talks over a member
+	 * bus, does not run once the bus begins to freeze.
+	 */
+	{ "lines",	true,  false, shdev_lines_take,	  shdev_lines_give },
 	{ "consumers",	false, false, shdev_freeze,	  shdev_thaw },
 	{ "power",	false, false, shdev_power_get,	  shdev_power_put },
 	{ "quiesce",	false, false, shdev_quiesce,	  shdev_resume },
@@ -128,7 +134,7 @@ static const struct shdev_step shdev_steps[] = {
 	{ "backend",	false, true,  shdev_backend_release, shdev_backend_reclaim },
 };
 
-#define SHDEV_STEP_CONSUMERS	3	/* index of "consumers" */
+#define SHDEV_STEP_CONSUMERS	4	/* index of "consumers" */
 
 /* Slots of a transfer of @u: one per unit step, one per member step. */
 unsigned int shdev_slots(const struct shdev_unit *u)

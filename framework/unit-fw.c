@@ -21,6 +21,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/platform_device.h>
 #include <linux/pm_domain.h>
 #include <linux/pm_runtime.h>
@@ -290,6 +291,60 @@ static int shdev_unit_get_resources(struct device *dev, struct device_node *np,
 	return 0;
 }
 
+/*
+ * Interrupt lines of devices that are not members, moved with the unit
+ * (the touch controller's, on a GPIO controller acting as interrupt
+ * controller): "interrupts-extended", each entry named in
+ * "interrupt-names".  Mapped now, so that a bad entry rejects the unit
+ * before anything is registered.
+ */
+static int shdev_unit_get_lines(struct device *dev, struct device_node *np,
+				struct shdev_unit_desc *desc)
+{
+	struct of_phandle_args args;
+	int n, i, irq;
+
+	if (!of_property_present(np, "interrupts-extended") &&
+	    !of_property_present(np, "interrupts")) {
+		if (of_property_present(np, "interrupt-names"))
+			return dev_err_probe(dev, -EINVAL,
+					     "interrupt-names: without interrupts-extended\n");
+		return 0;
+	}
+	n = of_property_count_strings(np, "interrupt-names");
+	if (n < 1 || n > SHDEV_UNIT_LINES)
+		return dev_err_probe(dev, -EINVAL,
+				     "interrupt-names: 1 to %d names expected, one per entry of interrupts-extended\n",
+				     SHDEV_UNIT_LINES);
+	/* As many entries as names: one more is an error too. */
+	if (!of_irq_parse_one(np, n, &args)) {
+		of_node_put(args.np);
+		return dev_err_probe(dev, -EINVAL,
+				     "interrupts-extended: more entries than the %d of interrupt-names\n",
+				     n);
+	}
+	for (i = 0; i < n; i++) {
+		of_property_read_string_index(np, "interrupt-names", i,
+					      &desc->line_names[i]);
+		irq = of_irq_get(np, i);
+		if (irq == -EPROBE_DEFER)
+			return dev_err_probe(dev, irq,
+					     "interrupts-extended: %s: controller not ready\n",
+					     desc->line_names[i]);
+		if (irq < 0)
+			return dev_err_probe(dev, -EINVAL,
+					     "interrupts-extended: %s: entry %d is not an interrupt of a controller (%d)\n",
+					     desc->line_names[i], i, irq);
+		if (!irq)
+			return dev_err_probe(dev, -EINVAL,
+					     "interrupts-extended: %s: entry %d cannot be mapped\n",
+					     desc->line_names[i], i);
+		desc->lines[i] = irq;
+	}
+	desc->nr_lines = n;
+	return 0;
+}
+
 /* Unit nodes whose probe failed: their members do not wait for them. */
 static DEFINE_MUTEX(shdev_unit_failed_lock);
 static struct device_node *shdev_unit_failed[SHDEV_UNIT_MAX];
@@ -422,6 +477,9 @@ static int __shdev_unit_probe(struct platform_device *pdev)
 
 	if (IS_ENABLED(CONFIG_OF) && dev->of_node) {
 		ret = shdev_unit_get_resources(dev, dev->of_node, r);
+		if (ret)
+			return ret;
+		ret = shdev_unit_get_lines(dev, dev->of_node, &r->desc);
 		if (ret)
 			return ret;
 	}

@@ -10,6 +10,8 @@
 
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
@@ -170,6 +172,84 @@ static int shdev_unit_check_registered(struct shdev_unit *u)
 	return ret;
 }
 
+/*
+ * A carried line that no driver had requested is requested by the core
+ * while away, disabled, so that no driver can request it and get the
+ * peer's interrupts; a backend can divert it as it diverts a line whose
+ * driver requested it.  Its handler never runs: the line stays disabled
+ * in Linux.
+ */
+static irqreturn_t shdev_line_away(int irq, void *data)
+{
+	return IRQ_NONE;
+}
+
+/* Give back the first @n lines taken, last first. */
+static void shdev_lines_undo(struct shdev_unit *u, unsigned int n)
+{
+	unsigned int irq;
+
+	while (n--) {
+		irq = u->lines[n];
+		if (u->line_requested[n]) {
+			free_irq(irq, u);
+			continue;
+		}
+		/*
+		 * A driver that freed the line while away left it shut
+		 * down, and one that requested it again left it enabled:
+		 * either way the disable of the release is gone with it.
+		 */
+		if (irq_has_action(irq) && irqd_irq_disabled(irq_get_irq_data(irq)))
+			enable_irq(irq);
+	}
+	u->nr_lines = 0;
+}
+
+/*
+ * The "lines" step of a release: the unit's carried interrupt lines, which
+ * belong to devices that are not members (a touch controller's, on a
+ * GPIO), leave Linux before any member is touched.  A line some driver
+ * requested is disabled, which waits for its handler in progress, its
+ * thread included; a line nobody requested is requested by the core,
+ * disabled.  All or nothing.
+ */
+int shdev_lines_take(struct shdev_unit *u, struct shdev *sd)
+{
+	const struct shdev_unit_desc *desc = u->desc;
+	unsigned int i, irq;
+	int ret;
+
+	if (!desc || u->nr_lines)
+		return 0;
+	for (i = 0; i < desc->nr_lines; i++) {
+		irq = desc->lines[i];
+		u->lines[i] = irq;
+		u->line_requested[i] = !irq_has_action(irq);
+		if (!u->line_requested[i]) {
+			disable_irq(irq);
+			continue;
+		}
+		ret = request_irq(irq, shdev_line_away, IRQF_NO_AUTOEN,
+				  dev_name(u->dev), u);
+		if (ret) {
+			dev_err(u->dev, "interrupt %s: line %u not taken: %d\n",
+				desc->line_names[i], irq, ret);
+			shdev_lines_undo(u, i);
+			return ret;
+		}
+	}
+	u->nr_lines = i;
+	return 0;
+}
+
+/* The mirror image: each line back as it was before the release. */
+int shdev_lines_give(struct shdev_unit *u, struct shdev *sd)
+{
+	shdev_lines_undo(u, u->nr_lines);
+	return 0;
+}
+
 /**
  * shdev_unit_add() - register a unit described by firmware
  * @desc: the unit, parsed; it stays valid until shdev_unit_del()
@@ -203,6 +283,11 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 		ret = shdev_sleep_block(u, NULL);
 		if (!ret) {
 			ret = desc->hold(desc);
+			if (!ret) {
+				ret = shdev_lines_take(u, NULL);
+				if (ret)
+					desc->unhold(desc);
+			}
 			if (ret)
 				shdev_sleep_unblock(u, NULL);
 		}
@@ -224,6 +309,7 @@ int shdev_unit_add(struct shdev_unit_desc *desc)
 	if (!ret)
 		return 0;
 	if (u->receiving) {
+		shdev_lines_give(u, NULL);
 		desc->unhold(desc);
 		shdev_sleep_unblock(u, NULL);
 	}
@@ -261,6 +347,7 @@ void shdev_unit_del(struct shdev_unit_desc *desc)
 		left += !!found->members[m];
 	/* A unit its peer never offered lets its resources go. */
 	if (found->receiving && !left) {
+		shdev_lines_give(found, NULL);
 		desc->unhold(desc);
 		shdev_sleep_unblock(found, NULL);
 	} else if (left) {

@@ -8,6 +8,7 @@
  * back by asking it; the agent going away is its peers' death.
  */
 
+#include <kunit/of.h>
 #include <kunit/test.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -19,6 +20,8 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/poll.h>
 #include <linux/shdev.h>
 #include <linux/shdev-backend.h>
@@ -1058,6 +1061,85 @@ static void ku_test_device_agent_dies(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_fired(file, KU_IRQ_EDGE), 0);
 }
 
+#if IS_ENABLED(CONFIG_OF_OVERLAY) && IS_ENABLED(CONFIG_GPIO_SIM)
+static irqreturn_t ku_line_other(int irq, void *data)
+{
+	return IRQ_NONE;
+}
+
+/*
+ * A unit that carries an interrupt line of a device that is not its
+ * member (unit_lines.dtso): the release request of its first member lists
+ * the line with the member's resources, as its hardware line and trigger,
+ * and the device file gives the line to the agent, whose eventfd it
+ * fires; Linux gets it back with the reclaim.
+ */
+static void ku_test_unit_lines(struct kunit *test)
+{
+	struct shdev_agent_request req;
+	struct shdev_irq_info ii;
+	struct shdev_peer *peer;
+	struct file *agent, *file;
+	struct device_node *np;
+	struct ku_xfer *x;
+	struct kt_dev *kt;
+	int irq;
+
+	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, unit_lines), 0);
+	wait_for_device_probe();
+	kt = kt_find(test, "/shdev-kt-lines-member");
+	KUNIT_ASSERT_NOT_NULL(test, kt);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, kt->sd, "member not bound");
+	np = of_find_node_by_path("/shdev-kt-lines");
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	irq = of_irq_get(np, 0);
+	of_node_put(np);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	/* The trigger, as the line's driver or a specifier would set it. */
+	KUNIT_ASSERT_EQ(test, irq_set_irq_type(irq, IRQ_TYPE_EDGE_RISING), 0);
+
+	agent = ku_agent(test, KU_WAIT_MS, &peer);
+	x = ku_start(test, kt->sd, peer);
+	KUNIT_ASSERT_EQ(test, ka_wait_request(agent, &req, KU_WAIT_MS), 0);
+	KUNIT_ASSERT_EQ(test, req.op, SHDEV_AGENT_RELEASE);
+	/* The member has no resource of its own: the line is the one. */
+	KUNIT_ASSERT_EQ(test, req.nr_resources, 1);
+	KUNIT_EXPECT_EQ(test, req.resources[0].type, SHDEV_AGENT_RES_IRQ);
+	KUNIT_EXPECT_EQ(test, req.resources[0].start, 3);
+	KUNIT_EXPECT_EQ(test, req.resources[0].flags,
+			SHDEV_AGENT_IRQ_EDGE_RISING);
+	file = ku_dev_file(test, agent, req.seq);
+	KUNIT_EXPECT_EQ(test, ka_answer(agent, req.seq, 0), sizeof(u64) * 2);
+	KUNIT_ASSERT_EQ(test, ku_finish(test, x), 0);
+	ku_expect_remote(test, kt);
+
+	KUNIT_ASSERT_EQ(test, ku_irq_info(file, 0, &ii), 0);
+	KUNIT_EXPECT_EQ(test, ii.line, 3);
+	KUNIT_EXPECT_EQ(test, ii.trigger, SHDEV_AGENT_IRQ_EDGE_RISING);
+	KUNIT_EXPECT_TRUE(test, ku_irq_off(irq));
+	KUNIT_ASSERT_EQ(test, shdev_uapi_dev_arm(file, 0), 0);
+	KUNIT_EXPECT_FALSE(test, ku_irq_off(irq));
+	ku_fire(test, irq);
+	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_fired(file, 0), 1);
+	/* No driver of Linux's gets the line while the peer has it. */
+	KUNIT_EXPECT_EQ(test, request_irq(irq, ku_line_other, IRQF_SHARED,
+					  "shdev-ku-other", &irq), -EBUSY);
+
+	x = ku_start(test, kt->sd, NULL);
+	KUNIT_ASSERT_EQ(test, ka_wait_request(agent, &req, KU_WAIT_MS), 0);
+	KUNIT_EXPECT_EQ(test, req.op, SHDEV_AGENT_RECLAIM);
+	KUNIT_EXPECT_EQ(test, req.nr_resources, 1);
+	KUNIT_EXPECT_EQ(test, ka_answer(agent, req.seq, 0), sizeof(u64) * 2);
+	KUNIT_EXPECT_EQ(test, ku_finish(test, x), 0);
+	ku_expect_local(test, kt);
+	ku_fire(test, irq);
+	KUNIT_EXPECT_EQ(test, shdev_uapi_dev_fired(file, 0), 1);
+	KUNIT_EXPECT_EQ(test, request_irq(irq, ku_line_other, IRQF_SHARED,
+					  "shdev-ku-other", &irq), 0);
+	free_irq(irq, &irq);
+}
+#endif
+
 static struct kunit_case ku_cases[] = {
 	KUNIT_CASE(ku_test_privilege),
 	KUNIT_CASE(ku_test_one_agent),
@@ -1072,6 +1154,9 @@ static struct kunit_case ku_cases[] = {
 	KUNIT_CASE(ku_test_device_ports),
 	KUNIT_CASE(ku_test_device_irqs),
 	KUNIT_CASE(ku_test_device_agent_dies),
+#if IS_ENABLED(CONFIG_OF_OVERLAY) && IS_ENABLED(CONFIG_GPIO_SIM)
+	KUNIT_CASE(ku_test_unit_lines),
+#endif
 	{}
 };
 

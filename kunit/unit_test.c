@@ -17,8 +17,11 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/interconnect-provider.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/mount.h>
 #include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
@@ -962,6 +965,155 @@ static void shdev_unit_test_reject_attestation(struct kunit *test)
 	ku_expect_rejected(test);
 }
 
+#if IS_ENABLED(CONFIG_GPIO_SIM)
+/*
+ * A unit carrying an interrupt line of a device that is not a member:
+ * the test plays that device's driver, on a simulated GPIO's line.
+ */
+struct ku_line {
+	unsigned int irq;
+	atomic_t handled;	/* the driver's handler ran */
+};
+
+static irqreturn_t ku_line_irq(int irq, void *data)
+{
+	struct ku_line *l = data;
+
+	atomic_inc(&l->handled);
+	return IRQ_HANDLED;
+}
+
+static void ku_line_free(void *data)
+{
+	struct ku_line *l = data;
+
+	free_irq(l->irq, l);
+}
+
+static struct ku_line *ku_lines_apply(struct kunit *test, struct kt_dev **kt,
+				      struct device **unit)
+{
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	struct device_node *np;
+	int irq;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_lines), 0);
+	*kt = kt_find(test, "/shdev-kt-lines-member");
+	KUNIT_ASSERT_NOT_NULL(test, *kt);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, (*kt)->sd, "member not bound");
+	*unit = ku_unit_dev(test, "/shdev-kt-lines");
+	KUNIT_ASSERT_NOT_NULL_MSG(test, (*unit)->driver, "unit not bound");
+	np = of_find_node_by_path("/shdev-kt-lines");
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	irq = of_irq_get(np, 0);
+	of_node_put(np);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	l->irq = irq;
+	return l;
+}
+
+/* Fire the line now, as its controller would. */
+static void ku_line_fire(struct kunit *test, struct ku_line *l)
+{
+	KUNIT_EXPECT_EQ(test, generic_handle_irq_safe(l->irq), 0);
+}
+
+/*
+ * The line of a device that is not a member, requested by its driver,
+ * leaves with the unit: disabled in Linux while away, so its handler
+ * does not run, and enabled again by the reclaim, or by the rollback of
+ * a release that failed; the driver's own disable nests inside.
+ */
+static void shdev_unit_test_lines(struct kunit *test)
+{
+	struct device *unit;
+	struct kt_dev *kt;
+	struct ku_line *l = ku_lines_apply(test, &kt, &unit);
+
+	KUNIT_ASSERT_EQ(test, request_irq(l->irq, ku_line_irq, 0,
+					  "shdev-ku-touch", l), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_line_free, l),
+			0);
+	ku_line_fire(test, l);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 1);
+
+	KUNIT_ASSERT_EQ(test, ku_write(unit, "kt-peer"), 7);
+	kt_expect_remote(test, kt, &kt_peer);
+	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(l->irq)));
+	ku_line_fire(test, l);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 1);
+	/* The driver disables its line meanwhile, and enables it again. */
+	disable_irq(l->irq);
+	enable_irq(l->irq);
+	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(l->irq)));
+
+	KUNIT_ASSERT_EQ(test, ku_write(unit, "local"), 5);
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_FALSE(test, irqd_irq_disabled(irq_get_irq_data(l->irq)));
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 1);
+	ku_line_fire(test, l);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 2);
+
+	/* A release that fails after the line left gives it back. */
+	kt->fail_quiesce = -EIO;
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer"), -EIO);
+	kt->fail_quiesce = 0;
+	kt_expect_local(test, kt);
+	KUNIT_EXPECT_FALSE(test, irqd_irq_disabled(irq_get_irq_data(l->irq)));
+	ku_line_fire(test, l);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 3);
+}
+
+/*
+ * A carried line that no driver requested is the core's while away, so
+ * that no driver can request it and get the peer's interrupts; after the
+ * reclaim, or a failed release, a driver can request it again.
+ */
+static void shdev_unit_test_lines_unrequested(struct kunit *test)
+{
+	struct device *unit;
+	struct kt_dev *kt;
+	struct ku_line *l = ku_lines_apply(test, &kt, &unit);
+
+	KUNIT_EXPECT_FALSE(test, irq_has_action(l->irq));
+	KUNIT_ASSERT_EQ(test, ku_write(unit, "kt-peer"), 7);
+	KUNIT_EXPECT_TRUE(test, irq_has_action(l->irq));
+	KUNIT_EXPECT_TRUE(test, irqd_irq_disabled(irq_get_irq_data(l->irq)));
+	KUNIT_EXPECT_EQ(test, request_irq(l->irq, ku_line_irq, 0,
+					  "shdev-ku-touch", l), -EBUSY);
+	KUNIT_EXPECT_EQ(test, request_irq(l->irq, ku_line_irq, IRQF_SHARED,
+					  "shdev-ku-touch", l), -EBUSY);
+	KUNIT_ASSERT_EQ(test, ku_write(unit, "local"), 5);
+	KUNIT_EXPECT_FALSE(test, irq_has_action(l->irq));
+
+	kt->fail_quiesce = -EIO;
+	KUNIT_EXPECT_EQ(test, ku_write(unit, "kt-peer"), -EIO);
+	kt->fail_quiesce = 0;
+	KUNIT_EXPECT_FALSE(test, irq_has_action(l->irq));
+	KUNIT_ASSERT_EQ(test, request_irq(l->irq, ku_line_irq, 0,
+					  "shdev-ku-touch", l), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_line_free, l),
+			0);
+	ku_line_fire(test, l);
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->handled), 1);
+}
+
+/* A carried line's count of names and entries differ: rejected. */
+static void shdev_unit_test_reject_line_names(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_line_names), 0);
+	ku_expect_rejected(test);
+}
+#endif
+
+/* A carried line that is not an interrupt of a controller: rejected. */
+static void shdev_unit_test_reject_line(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, ku_apply(test, unit_bad_line), 0);
+	ku_expect_rejected(test);
+}
+
 /*
  * A unit of software nodes, as platform code without Devicetree describes
  * one: a "shdev-unit" device whose node names its members' nodes.
@@ -1186,6 +1338,12 @@ static struct kunit_case shdev_unit_cases[] = {
 	KUNIT_CASE(shdev_unit_test_reject_owner),
 	KUNIT_CASE(shdev_unit_test_reject_clock),
 	KUNIT_CASE(shdev_unit_test_reject_attestation),
+#if IS_ENABLED(CONFIG_GPIO_SIM)
+	KUNIT_CASE(shdev_unit_test_lines),
+	KUNIT_CASE(shdev_unit_test_lines_unrequested),
+	KUNIT_CASE(shdev_unit_test_reject_line_names),
+#endif
+	KUNIT_CASE(shdev_unit_test_reject_line),
 	KUNIT_CASE(shdev_unit_test_reject_members),
 	{}
 };
